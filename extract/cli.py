@@ -1,0 +1,92 @@
+"""The ``claimset`` command: a thin layer over the library API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import DEFAULT_OUT_DIR, build
+from .config import DEFAULT_MODEL, BuildConfig
+from .errors import ClaimsetError
+
+MAIN_EPILOG = """\
+examples:
+  claimset build                               # the bundled sample corpus into output/
+  claimset build pages/ --out data/claims      # every .txt/.md under pages/
+  python -c "import pandas as pd; print(pd.read_parquet('output/claims.parquet').head())"
+"""
+
+BUILD_EPILOG = """\
+examples:
+  claimset build
+  claimset build ../shared/seeds --out /tmp/seeds
+  claimset build a.txt notes/ --model en_core_web_md --n-process 2
+
+writes OUT/claims.parquet, OUT/documents.parquet and OUT/manifest.json (last).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimset",
+        description="Turn health web pages into a typed, span-exact, citation-flagged claim "
+        "dataset (Parquet).",
+        epilog=MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"claimset {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    build_cmd = commands.add_parser(
+        "build",
+        help="extract claims from files or folders into Parquet",
+        description="Extract claims from .txt and .md files (folders are searched recursively, "
+        "hidden files skipped) into OUT/claims.parquet and OUT/documents.parquet. With no "
+        "INPUT, builds the bundled sample corpus.",
+        epilog=BUILD_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build_cmd.add_argument("inputs", nargs="*", type=Path, metavar="INPUT")
+    build_cmd.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: output/)"
+    )
+    build_cmd.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"installed spaCy pipeline to use (default: {DEFAULT_MODEL})",
+    )
+    build_cmd.add_argument(
+        "--n-process", type=int, default=1, help="worker processes for the NLP pass (default: 1)"
+    )
+    build_cmd.add_argument(
+        "--quiet", action="store_true", help="no progress bar, no summary line"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            config = BuildConfig(model=args.model, n_process=args.n_process)
+            summary = build(args.inputs, args.out, config, progress=not args.quiet)
+            if not args.quiet:
+                print(summary.line())
+            return 0
+    except ClaimsetError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Error: interrupted; the previous dataset was left untouched", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command!r}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

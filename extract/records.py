@@ -1,0 +1,110 @@
+"""Plain records: what leaves the NLP pass. No spaCy object goes past this module."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One row of ``documents.parquet``; fields mirror ``schema/document.schema.json``."""
+
+    doc_id: str
+    source_file: str
+    format: str
+    encoding: str | None
+    text: str
+    n_chars: int
+    n_sentences: int
+    n_claims: int
+    status: str
+    status_detail: str | None
+
+    def to_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """One row of ``claims.parquet``; fields mirror ``schema/claim.schema.json``."""
+
+    claim_id: str
+    doc_id: str
+    source_file: str
+    sentence_index: int
+    char_start: int
+    char_end: int
+    text: str
+    is_claim: bool
+    claim_type: str
+    claim_types: tuple[str, ...]
+    has_citation: bool
+    citation_markers: tuple[str, ...]
+    citation_numbers: tuple[int, ...]
+    hedged: bool
+    hedge_cue: str | None
+    attributed_to: str | None
+    routes: tuple[str, ...]
+    onset_min_s: float | None
+    onset_max_s: float | None
+    onset_text: str | None
+    extractor_version: str
+
+    def to_row(self) -> dict[str, Any]:
+        row = asdict(self)
+        for name in ("claim_types", "citation_markers", "citation_numbers", "routes"):
+            row[name] = list(row[name])
+        return row
+
+
+def make_claim_id(doc_id: str, char_start: int, char_end: int, text: str) -> str:
+    """Content-derived id: the same span of the same bytes gets the same id everywhere."""
+    key = f"{doc_id}\x1f{char_start}\x1f{char_end}\x1f{text}".encode()
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def claims_from_sentences(
+    *,
+    doc_id: str,
+    source_file: str,
+    text: str,
+    sentences: Iterable[Mapping[str, Any]],
+    extractor_version: str,
+) -> list[ClaimRecord]:
+    """Claim records for the sentences the NLP pass judged to be claims."""
+    claims: list[ClaimRecord] = []
+    for sentence in sentences:
+        if not sentence["is_claim"]:
+            continue
+        start, end = int(sentence["char_start"]), int(sentence["char_end"])
+        span_text = text[start:end]
+        types = tuple(sentence["claim_types"])
+        claims.append(
+            ClaimRecord(
+                claim_id=make_claim_id(doc_id, start, end, span_text),
+                doc_id=doc_id,
+                source_file=source_file,
+                sentence_index=int(sentence["sentence_index"]),
+                char_start=start,
+                char_end=end,
+                text=span_text,
+                is_claim=True,
+                claim_type=types[0],
+                claim_types=types,
+                has_citation=bool(sentence["has_citation"]),
+                citation_markers=tuple(sentence["citation_markers"]),
+                citation_numbers=tuple(sentence["citation_numbers"]),
+                hedged=sentence["hedge_cue"] is not None,
+                hedge_cue=sentence["hedge_cue"],
+                attributed_to=sentence["attributed_to"],
+                routes=tuple(sentence["routes"]),
+                onset_min_s=sentence["onset_min_s"],
+                onset_max_s=sentence["onset_max_s"],
+                onset_text=sentence["onset_text"],
+                extractor_version=extractor_version,
+            )
+        )
+    return claims
