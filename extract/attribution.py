@@ -19,6 +19,8 @@ ATTRIBUTIONS_ATTR = "claimset_attributions"
 _OPENING_QUOTES = "“\"‘«"
 # How many sentences back a pronoun may reach for its speaker.
 _PRONOUN_REACH = 3
+# Honorifics are not part of the name we record ("Dr. Alvarez" → "Alvarez").
+_TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "sir", "dame"})
 
 
 def _name_of(token: Token) -> str | None:
@@ -30,7 +32,11 @@ def _name_of(token: Token) -> str | None:
     # Names are capitalised words: this keeps out gene and protein symbols ("mTOR", "BDNF").
     if not (token.text[:1].isupper() and token.text[1:].islower()):
         return None
-    parts = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+    parts = [
+        t
+        for t in token.lefts
+        if t.dep_ == "compound" and t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _TITLES
+    ]
     left = min([token, *parts], key=lambda t: t.i)
     return token.doc[left.i : token.i + 1].text
 

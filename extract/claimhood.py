@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from .segmentation import REFERENCE_ENTRY
+
 NON_CLAIM_REASONS = (
     "orphan_marker", "question", "chrome", "disclaimer", "reference_entry", "heading",
     "truncated", "announcement", "testimonial", "advice", "imperative", "fragment",
 )  # fmt: skip
 
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "myself", "mine", "i'm", "i’m", "i've", "i’ve"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 _TERMINAL = ".!?…:;"
@@ -26,9 +27,11 @@ _TRAILING_CLOSERS = "\"”’')]»*"
 _HEADING_MAX_WORDS = 12
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # "Smith J, Lee K. Title. J Psychiatr Res. 2019;12:34-40." and "doi:" lines.
-_REFERENCE_ENTRY = re.compile(
-    r"^(?:[A-Z][\w'’-]+ [A-Z]{1,3},\s*)+(?:[A-Z][\w'’-]+ [A-Z]{1,3}|et al)[.,]"
-    r"|\b(?:19|20)\d{2}\s*;\s*\d+|\bdoi:\s*10\.|\bPMID:?\s*\d"
+# "…on cognitive function: a preliminary review." A paper title standing alone.
+_PAPER_TITLE = re.compile(
+    r":\s+an?\s+(?:[\w-]+\s+){0,3}(?:review|study|trial|analysis|meta-analysis|overview|"
+    r"report|series|survey)\W*$",
+    re.IGNORECASE,
 )
 
 
@@ -60,13 +63,14 @@ def _is_orphan_marker(context: SentenceContext) -> bool:
     return not _WORD.search("".join(remaining))
 
 
-def _is_predicate(token: Token) -> bool:
-    """A finite verb, or a verb the parse makes the head of a clause with a subject."""
-    if token.tag_ in FINITE_TAGS:
+def _looks_like_title(words: Sequence[str]) -> bool:
+    """ALL CAPS, or most longer words capitalised ("Pharmacology and Mechanism of Action")."""
+    letters = "".join(words)
+    if letters.isupper():
         return True
-    if token.pos_ not in {"VERB", "AUX"}:
-        return False
-    return token.dep_ == "ROOT" or any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+    long_words = [w for w in words if len(w) > 3 and w[:1].isalpha()]
+    capitalised = sum(1 for w in long_words if w[:1].isupper())
+    return bool(long_words) and capitalised / len(long_words) >= 0.6
 
 
 def _advice_directive_is_tail(sentence: Span, cue_start: int) -> bool:
@@ -111,14 +115,19 @@ def non_claim_reason(
         return "chrome"
     if cues.get("DISCLAIMER"):
         return "disclaimer"
-    if _REFERENCE_ENTRY.search(context.text):
+    if REFERENCE_ENTRY.search(context.text) or _PAPER_TITLE.search(bare):
         return "reference_entry"
-    terminated = bool(bare) and bare[-1] in _TERMINAL
+    # A reference glued at the very end closes a sentence ("…lead to dependence,three,four").
+    ends_with_marker = any(end >= len(context.text.rstrip()) for _, end in context.marker_spans)
+    terminated = ends_with_marker or (bool(bare) and bare[-1] in _TERMINAL)
+    words = bare.split()
+    has_verb = not has_tagger or any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in sentence)
     if context.markdown_heading or (
         context.is_whole_line
         and not terminated
         and not context.list_item
-        and len(bare.split()) <= _HEADING_MAX_WORDS
+        and len(words) <= _HEADING_MAX_WORDS
+        and (_looks_like_title(words) or not has_verb)
     ):
         return "heading"
     if context.is_line_end and not terminated and not context.list_item:
@@ -139,6 +148,8 @@ def non_claim_reason(
         return "imperative"
     if len(_WORD.findall(bare)) < 3:
         return "fragment"
-    if has_tagger and not any(_is_predicate(t) for t in sentence):
+    # The small models mis-tag short spun sentences ("Ketamine blocks…" as nouns), so a
+    # missing verb tag alone rules out only what is neither a full sentence nor a list item.
+    if not has_verb and not (terminated and len(words) >= 4) and not context.list_item:
         return "fragment"
     return None

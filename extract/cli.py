@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,11 +13,13 @@ from . import __version__
 from .build import DEFAULT_OUT_DIR, build
 from .config import DEFAULT_MODEL, BuildConfig
 from .errors import ClaimsetError
+from .evaluate import evaluate, format_report
 
 MAIN_EPILOG = """\
 examples:
   claimset build                               # the bundled sample corpus into output/
   claimset build pages/ --out data/claims      # every .txt/.md under pages/
+  claimset eval --gold labelled/ --dataset output/
   python -c "import pandas as pd; print(pd.read_parquet('output/claims.parquet').head())"
 """
 
@@ -26,6 +30,13 @@ examples:
   claimset build a.txt notes/ --model en_core_web_md --n-process 2
 
 writes OUT/claims.parquet, OUT/documents.parquet and OUT/manifest.json (last).
+"""
+
+
+EVAL_EPILOG = """\
+examples:
+  claimset build ../shared/seeds --out /tmp/seeds
+  claimset eval --gold ../shared/gold --dataset /tmp/seeds --report /tmp/seeds-eval.json
 """
 
 
@@ -65,7 +76,37 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--quiet", action="store_true", help="no progress bar, no summary line"
     )
+    eval_cmd = commands.add_parser(
+        "eval",
+        help="score a built dataset against hand-labelled gold sentences",
+        description="Score a built dataset against gold JSONL files (one labelled sentence "
+        "unit per line; see the README). Prints a table and writes the same figures as JSON.",
+        epilog=EVAL_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    eval_cmd.add_argument("--gold", type=Path, required=True, help="folder of gold .jsonl files")
+    eval_cmd.add_argument(
+        "--dataset", type=Path, default=DEFAULT_OUT_DIR, help="built dataset (default: output/)"
+    )
+    eval_cmd.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="where to write the JSON report (default: DATASET/eval.json)",
+    )
     return parser
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    report = evaluate(args.dataset, args.gold)
+    print(format_report(report))
+    target = args.report or args.dataset / "eval.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.tmp")
+    staging.write_text(json.dumps(report.to_json(), indent=2) + "\n", "utf-8")
+    os.replace(staging, target)
+    print(f"Wrote {target}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.quiet:
                 print(summary.line())
             return 0
+        if args.command == "eval":
+            return _run_eval(args)
     except ClaimsetError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code

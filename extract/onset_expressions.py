@@ -362,23 +362,21 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     return sorted(chosen)
 
 
-# Cheap gates: most sentences have no unit word and no onset modifier, so skip the
-# position-by-position scanners. Digits may precede a unit ("24h", "5days"), letters not.
-_UNIT_HINT_RE = re.compile(
-    rf"(?<![^\W\d_])(?:{_alt(list(_UNIT_S) + list(_VAGUE) + list(_SPUN_UNIT_S))})\b",
-    re.IGNORECASE,
-)
-_QUAL_HINT_RE = re.compile(
-    rf"\b(?:{_MODS}|{_alt(_Q['standalone'])}|wear(?:s|ing)?|wore|worn)\b", re.IGNORECASE
-)
+# Cheap gates: most sentences have no unit word and no onset modifier, so a token-set
+# check skips the position-by-position scanners ("24h" still yields the token "h").
+_TOKEN_RE = re.compile(r"[a-z]+")
+_UNIT_TOKENS = frozenset(w.split()[0] for w in [*_UNIT_S, *_VAGUE, *_SPUN_UNIT_S])
+_QUAL_EXTRA = ("acting", "lasting", "wear", "wears", "wearing", "wore", "worn")
+_QUAL_TOKENS = frozenset([*(_norm(w) for w in _Q["modifiers"]), *_QUAL_EXTRA])
 
 
 def find_onset_expressions(text: str) -> list[OnsetExpression]:
     """Onset/duration expressions in ``text``, sorted and non-overlapping."""
+    tokens = set(_TOKEN_RE.findall(text.lower()))
     cands: list[_Cand] = []
-    if _UNIT_HINT_RE.search(text):
+    if not tokens.isdisjoint(_UNIT_TOKENS):
         cands += _numeric_candidates(text) + _vague_candidates(text)
-    if _QUAL_HINT_RE.search(text):
+    if not tokens.isdisjoint(_QUAL_TOKENS):
         cands += _qualitative_candidates(text)
     if not cands:
         return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import spacy
@@ -44,6 +45,14 @@ POST_PARSER_COMPONENTS = (
 def _split_glued_references(nlp: Language) -> None:
     infixes = [*nlp.Defaults.infixes, GLUED_REFERENCE_INFIX]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # "IM.seven" looks like a host name to the URL matcher, which would keep it whole.
+    url_match = nlp.tokenizer.url_match
+    if url_match is not None and hasattr(url_match, "__self__"):
+        glued = r"(?!.*[A-Za-z%][.,:;](?:" + SPELLED_NUMBER_REGEX + r")$)"
+        pattern = url_match.__self__.pattern
+        flags = re.match(r"^\(\?[a-zA-Z]+\)", pattern)  # global flags must stay in front
+        head = flags.group(0) if flags else ""
+        nlp.tokenizer.url_match = re.compile(head + glued + pattern[len(head) :]).match
 
 
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:

@@ -25,6 +25,11 @@ LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 # Sentence-final punctuation, with closing quotes/brackets that belong to the sentence.
 _FINAL_PUNCT = re.compile(r"(?:[.!?…]+|\.\.\.)[\"”’'»)\]]*")
 _LEADING_LIST_MARK = re.compile(r"(?:#{1,6}\s+|[-*•·–]\s+|>\s*)+")
+# A reference-list entry ("Smith J, Lee K. Title. J Res. 2019;12:34-40.") stays one unit.
+REFERENCE_ENTRY = re.compile(
+    r"^(?:[A-Z][\w'’-]+ [A-Z]{1,3},\s*)+(?:[A-Z][\w'’-]+ [A-Z]{1,3}|et al)[.,]"
+    r"|\b(?:19|20)\d{2}\s*;\s*\d+|\bdoi:\s*10\.|\bPMID:?\s*\d"
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 # Words after which a full stop rarely ends a sentence. Closed set, lower-case, no final dot.
@@ -125,7 +130,11 @@ def segment_text(text: str, markers: Sequence[CitationMarker] = ()) -> list[tupl
     """
     segments: list[tuple[int, int]] = []
     for line_start, line_end in _line_spans(text):
-        cuts = [line_start, *_breaks_in_line(text, line_start, line_end, markers), line_end]
+        line = text[line_start:line_end].strip()
+        inner = [] if REFERENCE_ENTRY.search(line) else _breaks_in_line(
+            text, line_start, line_end, markers
+        )
+        cuts = [line_start, *inner, line_end]
         for left, right in zip(cuts, cuts[1:], strict=False):
             seg_start, seg_end = _strip(text, left, right)
             if seg_end > seg_start:

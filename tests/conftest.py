@@ -1,0 +1,47 @@
+"""Shared fixtures: one claimset pipeline per test session, paths to the shared material."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from extract.claim_types import SENTENCES_ATTR
+from extract.pipeline import load_pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEEDS_DIR = SHARED / "seeds"
+GOLD_DIR = SHARED / "gold"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def shared_dir(path: Path) -> Path:
+    """The shared folder, or skip; under CI=true a missing folder is a failure, not a skip."""
+    if not path.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: CI must run the tests that read it")
+        pytest.skip(f"{path} not present")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def analyse(nlp: Language) -> Any:
+    """Run the pipeline on a text and return its sentence records with their text."""
+
+    def run(text: str) -> list[dict[str, Any]]:
+        doc = nlp(text)
+        rows = []
+        for row in doc._.get(SENTENCES_ATTR):
+            rows.append({**row, "text": text[row["char_start"] : row["char_end"]]})
+        return rows
+
+    return run

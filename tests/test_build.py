@@ -1,0 +1,154 @@
+"""End to end: build fixture corpora, compare with a reviewed golden file, check the contract."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from extract import build as build_module
+from extract.build import build
+from extract.contract import validate_rows
+from extract.errors import SchemaValidationError, UsageError
+
+from .conftest import FIXTURES, SEEDS_DIR, shared_dir
+
+GOLDEN = FIXTURES / "golden_claims.jsonl"
+GOLDEN_COLUMNS = [
+    "source_file", "sentence_index", "char_start", "char_end", "text", "claim_type",
+    "claim_types", "has_citation", "citation_markers", "citation_numbers", "hedged",
+    "hedge_cue", "attributed_to", "routes", "onset_min_s", "onset_max_s",
+]  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, float) and value != value:  # NaN from pandas for a null
+        return None
+    return value
+
+
+def _claims(out: Path) -> list[dict[str, Any]]:
+    frame = pd.read_parquet(out / "claims.parquet")
+    return [
+        {column: _plain(row[column]) for column in GOLDEN_COLUMNS}
+        for row in frame.to_dict("records")
+    ]
+
+
+def _assert_provenance(out: Path) -> None:
+    documents = pd.read_parquet(out / "documents.parquet").set_index("doc_id")
+    claims = pd.read_parquet(out / "claims.parquet")
+    for claim in claims.itertuples():
+        text = documents.loc[claim.doc_id, "text"]
+        assert text[claim.char_start : claim.char_end] == claim.text
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Path:
+    out = tmp_path_factory.mktemp("fixture_build")
+    build([FIXTURES / "corpus"], out, progress=False)
+    return out
+
+
+def test_fixture_corpus_matches_reviewed_golden_file(fixture_build: Path) -> None:
+    claims = _claims(fixture_build)
+    if os.environ.get("CLAIMSET_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(
+            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in claims), "utf-8"
+        )
+    expected = [json.loads(line) for line in GOLDEN.read_text("utf-8").splitlines()]
+    assert claims == expected
+
+
+def test_fixture_build_contract(fixture_build: Path) -> None:
+    _assert_provenance(fixture_build)
+    documents = pd.read_parquet(fixture_build / "documents.parquet")
+    assert sorted(documents["source_file"]) == ["clinical.txt", "spun_page.md"]
+    raw = (FIXTURES / "corpus" / "clinical.txt").read_text("utf-8")
+    assert documents.set_index("source_file").loc["clinical.txt", "text"] == raw
+    metadata = pq.read_schema(fixture_build / "claims.parquet").metadata
+    for key in (
+        b"claimset.schema_version", b"claimset.version", b"spacy.version",
+        b"spacy.model_name", b"spacy.model_version",
+    ):  # fmt: skip
+        assert metadata.get(key), key
+    manifest = json.loads((fixture_build / "manifest.json").read_text("utf-8"))
+    assert manifest["counts"]["claims"] == len(pd.read_parquet(fixture_build / "claims.parquet"))
+
+
+def test_claim_type_column_is_dictionary_encoded(fixture_build: Path) -> None:
+    schema = pq.read_schema(fixture_build / "claims.parquet")
+    assert str(schema.field("claim_type").type).startswith("dictionary")
+
+
+def test_rebuild_is_byte_identical_and_ids_are_stable(fixture_build: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build([FIXTURES / "corpus"], again, progress=False)
+    for name in ("claims.parquet", "documents.parquet"):
+        assert (again / name).read_bytes() == (fixture_build / name).read_bytes()
+
+
+def test_failed_build_leaves_previous_dataset_untouched(
+    fixture_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build([FIXTURES / "corpus"], out, progress=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise SchemaValidationError("claim", ["row 0 field text: injected failure"])
+
+    monkeypatch.setattr(build_module, "to_table", broken)
+    with pytest.raises(SchemaValidationError):
+        build([FIXTURES / "corpus"], out, progress=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        build([tmp_path / "nope"], tmp_path / "out", progress=False)
+
+
+def test_bad_files_get_a_status_not_a_crash(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "latin1.txt").write_bytes("Caf\xe9 ketamine blocks NMDA receptors.".encode("latin-1"))
+    (corpus / "empty.txt").write_text("  \n", "utf-8")
+    (corpus / "bom.txt").write_bytes(b"\xef\xbb\xbfKetamine blocks NMDA receptors.")
+    (corpus / "copy.txt").write_bytes(b"\xef\xbb\xbfKetamine blocks NMDA receptors.")
+    (corpus / ".hidden.txt").write_text("Ketamine blocks NMDA receptors.", "utf-8")
+    (corpus / "image.png").write_bytes(b"\x89PNG")
+    out = tmp_path / "out"
+    build([corpus], out, progress=False)
+    documents = pd.read_parquet(out / "documents.parquet").set_index("source_file")
+    assert dict(documents["status"]) == {
+        "bom.txt": "ok", "copy.txt": "duplicate", "empty.txt": "empty", "latin1.txt": "error",
+    }  # fmt: skip
+    assert documents.loc["bom.txt", "text"] == "Ketamine blocks NMDA receptors."
+    assert "not valid UTF-8" in documents.loc["latin1.txt", "status_detail"]
+
+
+def test_seeds_build_keeps_provenance_and_schema(tmp_path: Path) -> None:
+    seeds = shared_dir(SEEDS_DIR)
+    out = tmp_path / "seeds"
+    summary = build([seeds], out, progress=False)
+    assert summary.n_documents == len(list(seeds.glob("*.txt")))
+    assert summary.n_claims > 50
+    _assert_provenance(out)
+    claims = pd.read_parquet(out / "claims.parquet")
+    rows = [
+        {k: _plain(v) for k, v in row.items()}
+        for row in claims.to_dict("records")
+    ]
+    validate_rows("claim", rows)
+    documents = pd.read_parquet(out / "documents.parquet")
+    for document in documents.itertuples():
+        raw = (seeds / document.source_file).read_bytes().decode("utf-8")
+        assert document.text == raw

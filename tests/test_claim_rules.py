@@ -1,0 +1,185 @@
+"""Rule tables for the NLP pass: claim or not, types, hedges, routes, attribution, citations.
+
+Sentences are written for these tests in the styles the tool meets: spun web copy, glued and
+spelled reference markers, and clean clinical prose. Negatives are included in every table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def only(analyse: Any, text: str) -> dict[str, Any]:
+    rows = analyse(text)
+    assert len(rows) == 1, [r["text"] for r in rows]
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Esketamine blocks the NMDA receptor on inhibitory interneurons.", None),
+        ("Ketamine can be a dissociative anaesthetic with some hallucinogenic effects.", None),
+        ("Withdrawal symptoms can last for several days and will include:14", None),
+        ("Report this page", "chrome"),
+        ("Leave a Reply", "chrome"),
+        ("Your email address will not be published.", "chrome"),
+        ("Pharmacology and Mechanism of Action", "heading"),
+        ("KETAMINE FOR BEGINNERS", "heading"),
+        ("How does ketamine work?", "question"),
+        ("Talk to your doctor before starting any new treatment.", "advice"),
+        ("Ask your psychiatrist whether infusions are right for you.", "advice"),
+        ("When considering ketamine, it is a good idea to read about side effects.", "advice"),
+        ("DISCLAIMER: This content is not intended to be a substitute for medical advice.", "disclaimer"),
+        ("This article will review the pharmacology of ketamine.", "announcement"),
+        ("We will also discuss the role of the AMPA receptor.", "announcement"),
+        ("For Maria, the infusion felt like drifting through warm water.", "testimonial"),
+        ("I finally felt normal again after my third session.", "testimonial"),
+        ("Smith J, Lee K. Ketamine and plasticity. J Psychiatr Res. 2019;12:34-40.", "reference_entry"),
+        ("7", "orphan_marker"),
+        ("[12]", "orphan_marker"),
+        ("Consider a lozenge instead.", "imperative"),
+    ],
+)
+def test_claim_or_not(analyse: Any, text: str, reason: str | None) -> None:
+    row = only(analyse, text)
+    assert row["non_claim_reason"] == reason
+    assert row["is_claim"] is (reason is None)
+
+
+def test_cut_off_line_is_not_a_claim(analyse: Any) -> None:
+    rows = analyse("Ketamine relieves pain quickly.\nAs research continues, ketamine may produce innovat")
+    assert [r["is_claim"] for r in rows] == [True, False]
+    assert rows[1]["non_claim_reason"] == "truncated"
+
+
+def test_bullet_items_are_judged_on_their_content(analyse: Any) -> None:
+    rows = analyse("Key facts\n- Ketamine blocks NMDA receptors\n- Dosing information")
+    assert [(r["text"], r["is_claim"]) for r in rows] == [
+        ("Key facts", False),
+        ("Ketamine blocks NMDA receptors", True),
+        ("Dosing information", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "must_have", "must_not_have"),
+    [
+        ("Ketamine blocks the NMDA receptor, increasing synaptic plasticity.", {"mechanism"}, {"study_finding"}),
+        ("Ketamine acts on glutamate receptors rather than serotonin reuptake.", {"mechanism"}, set()),
+        ("Ketamine is given intravenously or as a nasal spray.", {"route"}, {"mechanism"}),
+        ("Relief appears within 24 hours of a single infusion.", {"onset", "route"}, set()),
+        ("The effects last from days to weeks.", {"onset"}, set()),
+        ("In rats exposed to chronic stress, ketamine reversed anhedonia.108", {"study_finding"}, set()),
+        ("A 2016 study found that ketamine reduced suicidal thoughts.", {"study_finding", "efficacy"}, set()),
+        ("Participants who received ketamine improved more than those given placebo.", {"study_finding"}, set()),
+        ("Clinical trials have shown that ketamine can relieve depressive symptoms.", {"efficacy"}, {"study_finding"}),
+        ("Prolonged misuse of ketamine can lead to bladder damage and dependence.", {"safety"}, set()),
+        ("Low doses of 0.5 mg/kg produce analgesia.", {"dosage"}, set()),
+        ("The lifetime prevalence of major depression is about 11%.", {"epidemiology"}, set()),
+        ("The FDA approved esketamine nasal spray in 2019.", {"regulatory", "route"}, set()),
+        ("Ketamine was first synthesized in 1962 as a derivative of PCP.", {"history"}, set()),
+        ("Ketamine can be a dissociative anaesthetic with some hallucinogenic effects.", {"other"}, {"mechanism"}),
+    ],
+)
+def test_claim_types(analyse: Any, text: str, must_have: set[str], must_not_have: set[str]) -> None:
+    row = only(analyse, text)
+    assert row["is_claim"]
+    types = set(row["claim_types"])
+    assert must_have <= types, row["claim_types"]
+    assert not (must_not_have & types), row["claim_types"]
+    assert row["claim_types"][0] in types
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Ketamine may reduce suicidal ideation.", "may"),
+        ("Research suggests that inflammation plays a role.", "suggests"),
+        ("This mechanism is thought to underlie rapid effects.", "is thought"),
+        ("Ketamine can help rebuild synapses.", "can help"),
+        ("There is limited evidence for ketamine in anxiety.", "limited evidence"),
+        ("Ketamine can be a dissociative drug.", None),
+        ("Ketamine can cause bladder damage.", None),
+        ("Esketamine is a promising treatment for resistant depression.", None),
+        ("The study began in May 2019 and enrolled 40 adults.", None),
+    ],
+)
+def test_hedges(analyse: Any, text: str, cue: str | None) -> None:
+    assert only(analyse, text)["hedge_cue"] == cue
+
+
+@pytest.mark.parametrize(
+    ("text", "routes"),
+    [
+        ("Ketamine is usually given IV, IM, orally or as a nasal spray.", ["intravenous", "intramuscular", "oral", "intranasal"]),
+        ("Lozenges dissolve under the tongue.", ["sublingual"]),
+        ("It can also be given rectally or subcutaneously.", ["rectal", "subcutaneous"]),
+        ("Patients received a single ketamine infusion.", ["infusion"]),
+        ("Esketamine entered Phase IV surveillance.", []),
+        ("Nasal congestion is a common side effect.", []),
+    ],
+)
+def test_routes(analyse: Any, text: str, routes: list[str]) -> None:
+    assert only(analyse, text)["routes"] == routes
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("“Ketamine rebuilds synapses,” Krystal says.", "Krystal"),
+        ("According to Dr. Alvarez, ketamine acts within hours.", "Alvarez"),
+        ("Jeff Winograd explains that the drug blocks NMDA receptors.", "Jeff Winograd"),
+        ("mTOR was observed to regulate cell growth.", None),
+        ("A study reports that ketamine works.", None),
+    ],
+)
+def test_attribution(analyse: Any, text: str, who: str | None) -> None:
+    assert only(analyse, text)["attributed_to"] == who
+
+
+def test_quotation_continues_attribution(analyse: Any) -> None:
+    rows = analyse("“It is not the treatment,” Krystal says. “That is only a side effect.")
+    assert [r["attributed_to"] for r in rows] == ["Krystal", "Krystal"]
+
+
+@pytest.mark.parametrize(
+    ("text", "markers", "numbers"),
+    [
+        ("Ketamine blocks NMDA receptors [12].", ["[12]"], [12]),
+        ("Ketamine blocks NMDA receptors [nine].", ["[nine]"], [9]),
+        ("Ketamine induces mTOR signalling.82", ["82"], [82]),
+        ("Lipids differ in depressed subjects,198–two hundred and in controls.", ["198–two hundred"], [198, 199, 200]),
+        ("The prevalence was 11.three%.two", ["two"], [2]),
+        ("Ketamine improves mood (Smith et al., 2019).", ["(Smith et al., 2019)"], []),
+        ("PSD-95 and mGluR5 levels rose by 11.3% after 24 h.", [], []),
+    ],
+)
+def test_citations_in_sentences(analyse: Any, text: str, markers: list[str], numbers: list[int]) -> None:
+    row = only(analyse, text)
+    assert row["citation_markers"] == markers
+    assert row["citation_numbers"] == numbers
+    assert row["has_citation"] is bool(markers)
+
+
+@pytest.mark.parametrize(
+    ("text", "onset"),
+    [
+        ("Effects appear in seconds when ketamine is given intravenously.", (None, 60)),
+        ("Symptoms improved within 24 hours of the infusion.", (None, 86400)),
+        ("Withdrawal can last for 4-6 days.", (345600, 518400)),
+        ("Ketamine has a rapid onset of action.", (None, None)),
+    ],
+)
+def test_onsets(analyse: Any, text: str, onset: tuple[float | None, float | None]) -> None:
+    row = only(analyse, text)
+    assert "onset" in row["claim_types"]
+    assert (row["onset_min_s"], row["onset_max_s"]) == onset
+
+
+def test_no_onset_for_history(analyse: Any) -> None:
+    row = only(analyse, "Ketamine was first made in the 1960s and used for decades.")
+    assert "onset" not in row["claim_types"]
+    assert row["onset_text"] is None
