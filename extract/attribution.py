@@ -16,7 +16,7 @@ from .lexicons import load_json
 from .segmentation import SEGMENTS_ATTR
 
 ATTRIBUTIONS_ATTR = "claimset_attributions"
-_OPENING_QUOTES = "“\"‘«"
+_OPENING_QUOTES = '“"‘«'
 # How many sentences back a pronoun may reach for its speaker.
 _PRONOUN_REACH = 3
 # Honorifics are not part of the name we record ("Dr. Alvarez" → "Alvarez").
@@ -41,7 +41,9 @@ def _name_of(token: Token) -> str | None:
     return token.doc[left.i : token.i + 1].text
 
 
-def attribution_in(sentence: Span, reporting: frozenset[str], pronouns: frozenset[str]) -> str | None:
+def attribution_in(
+    sentence: Span, reporting: frozenset[str], pronouns: frozenset[str]
+) -> str | None:
     """The name a sentence attributes its content to; ``"<pronoun>"`` for a pronoun subject."""
     for token in sentence:
         if token.lemma_.lower() in reporting and token.pos_ in {"VERB", "AUX"}:

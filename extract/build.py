@@ -98,9 +98,7 @@ def _mark_duplicates(documents: list[SourceDocument]) -> list[SourceDocument]:
     for document in documents:
         first = seen.setdefault(document.doc_id, document.source_file)
         if document.status == "ok" and first != document.source_file:
-            document = replace(
-                document, status="duplicate", status_detail=f"same bytes as {first}"
-            )
+            document = replace(document, status="duplicate", status_detail=f"same bytes as {first}")
         marked.append(document)
     return marked
 

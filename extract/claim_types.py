@@ -74,9 +74,7 @@ def classify_types(
     """The claim types of one claim sentence, primary first (never empty)."""
     doc = sentence.doc
     found: set[str] = {label for label in cue_starts if label in _TOPIC_TYPES}
-    subjects = [
-        i for i in cue_starts.get("STUDY_SUBJECT", ()) if doc[i].pos_ != "VERB"
-    ]
+    subjects = [i for i in cue_starts.get("STUDY_SUBJECT", ()) if doc[i].pos_ != "VERB"]
     specific = any(_is_specific_study(i, doc, markers) for i in cue_starts.get("STUDY_NOUN", ()))
     reference_numbers = any(m.numbers for m in markers)
     if subjects or specific or (cue_starts.get("FINDING_VERB") and reference_numbers):
@@ -100,9 +98,9 @@ def _cue_starts(spans: Iterable[Span], start: int, end: int) -> dict[str, list[i
 
 def _context(doc: Doc, start: int, end: int, markers: Sequence[CitationMarker]) -> SentenceContext:
     text = doc.text
-    line_start = max(
-        (m.end() for m in LINE_BREAK.finditer(text, 0, start)), default=0
-    ) if start else 0
+    line_start = (
+        max((m.end() for m in LINE_BREAK.finditer(text, 0, start)), default=0) if start else 0
+    )
     next_break = LINE_BREAK.search(text, end)
     line_end = next_break.start() if next_break else len(text)
     before = text[line_start:start].strip()
@@ -113,7 +111,7 @@ def _context(doc: Doc, start: int, end: int, markers: Sequence[CitationMarker]) 
         line_text=line,
         is_whole_line=not before and not after,
         is_line_end=not after,
-        list_item=bool(before) and before[0] in _LIST_ITEM_PREFIX
+        list_item=(bool(before) and before[0] in _LIST_ITEM_PREFIX)
         or bool(before[:-1].isdigit() and before.endswith((".", ")"))),
         markdown_heading=before.startswith("#"),
         marker_spans=[

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
 from .segmentation import REFERENCE_ENTRY
 
@@ -135,8 +135,7 @@ def non_claim_reason(
     if cues.get("ANNOUNCEMENT"):
         return "announcement"
     if cues.get("TESTIMONIAL") or any(
-        t.lower_ in FIRST_PERSON_SINGULAR and (t.pos_ == "PRON" or not has_tagger)
-        for t in sentence
+        t.lower_ in FIRST_PERSON_SINGULAR and (t.pos_ == "PRON" or not has_tagger) for t in sentence
     ):
         return "testimonial"
     if cues.get("ADVICE_ADDRESS"):

@@ -73,9 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--n-process", type=int, default=1, help="worker processes for the NLP pass (default: 1)"
     )
-    build_cmd.add_argument(
-        "--quiet", action="store_true", help="no progress bar, no summary line"
-    )
+    build_cmd.add_argument("--quiet", action="store_true", help="no progress bar, no summary line")
     eval_cmd = commands.add_parser(
         "eval",
         help="score a built dataset against hand-labelled gold sentences",

@@ -75,9 +75,7 @@ def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of a table, derived field by field from its JSON Schema."""
     schema = load_json_schema(table)
     required = set(schema.get("required", ()))
-    fields = [
-        _field(name, spec, name in required) for name, spec in schema["properties"].items()
-    ]
+    fields = [_field(name, spec, name in required) for name, spec in schema["properties"].items()]
     return pa.schema(fields, metadata={"claimset.schema_version": schema_version(table)})
 
 

@@ -29,6 +29,4 @@ class SchemaValidationError(ClaimsetError):
         self.problems = problems
         shown = "\n  ".join(problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(
-            f"{len(problems)} schema violation(s) in {table} rows:\n  {shown}{more}"
-        )
+        super().__init__(f"{len(problems)} schema violation(s) in {table} rows:\n  {shown}{more}")

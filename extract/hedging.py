@@ -19,7 +19,7 @@ def first_hedge_cue(doc: Doc, start: int, end: int) -> str | None:
     """The first hedge cue inside the character range, as written, or ``None``."""
     for span in sorted(doc.spans.get(HEDGES_KEY, []), key=lambda s: s.start_char):
         if span.start_char >= start and span.end_char <= end:
-            return span.text
+            return str(span.text)
     return None
 
 

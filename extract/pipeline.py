@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import spacy
+from spacy.about import __version__ as spacy_version
 from spacy.language import Language
 from spacy.util import compile_infix_regex
 
@@ -43,16 +44,17 @@ POST_PARSER_COMPONENTS = (
 
 
 def _split_glued_references(nlp: Language) -> None:
-    infixes = [*nlp.Defaults.infixes, GLUED_REFERENCE_INFIX]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer: Any = nlp.tokenizer
+    infixes = [*(nlp.Defaults.infixes or ()), GLUED_REFERENCE_INFIX]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # "IM.seven" looks like a host name to the URL matcher, which would keep it whole.
-    url_match = nlp.tokenizer.url_match
+    url_match = tokenizer.url_match
     if url_match is not None and hasattr(url_match, "__self__"):
         glued = r"(?!.*[A-Za-z%][.,:;](?:" + SPELLED_NUMBER_REGEX + r")$)"
         pattern = url_match.__self__.pattern
         flags = re.match(r"^\(\?[a-zA-Z]+\)", pattern)  # global flags must stay in front
         head = flags.group(0) if flags else ""
-        nlp.tokenizer.url_match = re.compile(head + glued + pattern[len(head) :]).match
+        tokenizer.url_match = re.compile(head + glued + pattern[len(head) :]).match
 
 
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
@@ -68,7 +70,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     _split_glued_references(nlp)
     anchor = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
     for name in reversed(PRE_PARSER_COMPONENTS):
-        nlp.add_pipe(name, **anchor)  # type: ignore[arg-type]
+        nlp.add_pipe(name, **anchor)
         anchor = {"before": name}
     for name in POST_PARSER_COMPONENTS:
         nlp.add_pipe(name, last=True)
@@ -78,7 +80,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 def pipeline_info(nlp: Language, model: str) -> dict[str, Any]:
     """What went into a pipeline, for the dataset's metadata."""
     return {
-        "spacy_version": spacy.__version__,
+        "spacy_version": spacy_version,
         "model_name": model,
         "model_version": str(nlp.meta.get("version", "")),
         "pipe_names": list(nlp.pipe_names),

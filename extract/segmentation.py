@@ -8,8 +8,10 @@ reader applies, and hand the result to spaCy as preset sentence starts before th
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -35,11 +37,63 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 # Words after which a full stop rarely ends a sentence. Closed set, lower-case, no final dot.
 ABBREVIATIONS = frozenset(
     {
-        "dr", "mr", "mrs", "ms", "prof", "st", "vs", "e.g", "i.e", "al", "fig", "figs",
-        "no", "nos", "vol", "pp", "p", "approx", "ca", "cf", "inc", "ltd", "co", "jr",
-        "sr", "u.s", "u.k", "e.u", "ph.d", "m.d", "resp", "dept", "est", "eq", "ref",
-        "refs", "sec", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-        "sep", "sept", "oct", "nov", "dec", "viz", "mt", "rev", "gen", "sgt", "capt",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "st",
+        "vs",
+        "e.g",
+        "i.e",
+        "al",
+        "fig",
+        "figs",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "p",
+        "approx",
+        "ca",
+        "cf",
+        "inc",
+        "ltd",
+        "co",
+        "jr",
+        "sr",
+        "u.s",
+        "u.k",
+        "e.u",
+        "ph.d",
+        "m.d",
+        "resp",
+        "dept",
+        "est",
+        "eq",
+        "ref",
+        "refs",
+        "sec",
+        "ed",
+        "eds",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "viz",
+        "mt",
+        "rev",
+        "gen",
+        "sgt",
+        "capt",
     }
 )
 
@@ -94,9 +148,8 @@ def _breaks_in_line(
     marker_at = {m.start: m for m in markers if start <= m.start < end}
     for match in _FINAL_PUNCT.finditer(text, start, end):
         stop = match.end()
-        if match.group(0).startswith(".") and len(match.group(0)) == 1:
-            if _ends_with_abbreviation(text, match.start()):
-                continue
+        if match.group(0) == "." and _ends_with_abbreviation(text, match.start()):
+            continue
         # A reference glued after the stop belongs to the sentence: "autophagy.82 Besides".
         glued = marker_at.get(stop)
         if glued is not None and glued.style != "author_year":
@@ -107,8 +160,10 @@ def _breaks_in_line(
         if gap == stop or gap >= end:
             continue
         if _is_sentence_starter(text, gap):
-            if text[gap].isdigit() and match.group(0) == "." and _ends_with_abbreviation(
-                text, match.start()
+            if (
+                text[gap].isdigit()
+                and match.group(0) == "."
+                and _ends_with_abbreviation(text, match.start())
             ):
                 continue
             breaks.append(gap)
@@ -131,11 +186,13 @@ def segment_text(text: str, markers: Sequence[CitationMarker] = ()) -> list[tupl
     segments: list[tuple[int, int]] = []
     for line_start, line_end in _line_spans(text):
         line = text[line_start:line_end].strip()
-        inner = [] if REFERENCE_ENTRY.search(line) else _breaks_in_line(
-            text, line_start, line_end, markers
+        inner = (
+            []
+            if REFERENCE_ENTRY.search(line)
+            else _breaks_in_line(text, line_start, line_end, markers)
         )
         cuts = [line_start, *inner, line_end]
-        for left, right in zip(cuts, cuts[1:], strict=False):
+        for left, right in itertools.pairwise(cuts):
             seg_start, seg_end = _strip(text, left, right)
             if seg_end > seg_start:
                 segments.append((seg_start, seg_end))
@@ -165,7 +222,8 @@ class SentenceBoundaries:
         sent_start[first_tokens[first_tokens < len(doc)]] = 1
         sent_start[0] = 1
         # spaCy stores -1 ("not a start") as its uint64 wrap-around.
-        doc.from_array([SENT_START], sent_start.astype(numpy.uint64).reshape(-1, 1))
+        values: Any = sent_start.astype(numpy.uint64).reshape(-1, 1)
+        doc.from_array([SENT_START], values)
         return doc
 
 

@@ -1,4 +1,4 @@
-"""Writing a dataset: Arrow tables with the contract's schema, Parquet files swapped in atomically."""
+"""Writing a dataset: Arrow tables with the contract's schema, swapped in atomically."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from .contract import arrow_schema, validate_rows
 TABLE_FILES = {"document": "documents.parquet", "claim": "claims.parquet"}
 
 
-def to_table(table: str, rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, str]) -> pa.Table:
+def to_table(
+    table: str, rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, str]
+) -> pa.Table:
     """Validate rows against the JSON Schema, then build the Arrow table with the derived schema.
 
     ``pa.Table.from_pylist`` with an explicit schema fails loudly on any type drift.

@@ -143,10 +143,7 @@ def test_seeds_build_keeps_provenance_and_schema(tmp_path: Path) -> None:
     assert summary.n_claims > 50
     _assert_provenance(out)
     claims = pd.read_parquet(out / "claims.parquet")
-    rows = [
-        {k: _plain(v) for k, v in row.items()}
-        for row in claims.to_dict("records")
-    ]
+    rows = [{k: _plain(v) for k, v in row.items()} for row in claims.to_dict("records")]
     validate_rows("claim", rows)
     documents = pd.read_parquet(out / "documents.parquet")
     for document in documents.itertuples():

@@ -32,12 +32,18 @@ def only(analyse: Any, text: str) -> dict[str, Any]:
         ("Talk to your doctor before starting any new treatment.", "advice"),
         ("Ask your psychiatrist whether infusions are right for you.", "advice"),
         ("When considering ketamine, it is a good idea to read about side effects.", "advice"),
-        ("DISCLAIMER: This content is not intended to be a substitute for medical advice.", "disclaimer"),
+        (
+            "DISCLAIMER: This content is not intended to be a substitute for medical advice.",
+            "disclaimer",
+        ),
         ("This article will review the pharmacology of ketamine.", "announcement"),
         ("We will also discuss the role of the AMPA receptor.", "announcement"),
         ("For Maria, the infusion felt like drifting through warm water.", "testimonial"),
         ("I finally felt normal again after my third session.", "testimonial"),
-        ("Smith J, Lee K. Ketamine and plasticity. J Psychiatr Res. 2019;12:34-40.", "reference_entry"),
+        (
+            "Smith J, Lee K. Ketamine and plasticity. J Psychiatr Res. 2019;12:34-40.",
+            "reference_entry",
+        ),
         ("7", "orphan_marker"),
         ("[12]", "orphan_marker"),
         ("Consider a lozenge instead.", "imperative"),
@@ -50,7 +56,9 @@ def test_claim_or_not(analyse: Any, text: str, reason: str | None) -> None:
 
 
 def test_cut_off_line_is_not_a_claim(analyse: Any) -> None:
-    rows = analyse("Ketamine relieves pain quickly.\nAs research continues, ketamine may produce innovat")
+    rows = analyse(
+        "Ketamine relieves pain quickly.\nAs research continues, ketamine may produce innovat"
+    )
     assert [r["is_claim"] for r in rows] == [True, False]
     assert rows[1]["non_claim_reason"] == "truncated"
 
@@ -67,21 +75,53 @@ def test_bullet_items_are_judged_on_their_content(analyse: Any) -> None:
 @pytest.mark.parametrize(
     ("text", "must_have", "must_not_have"),
     [
-        ("Ketamine blocks the NMDA receptor, increasing synaptic plasticity.", {"mechanism"}, {"study_finding"}),
-        ("Ketamine acts on glutamate receptors rather than serotonin reuptake.", {"mechanism"}, set()),
+        (
+            "Ketamine blocks the NMDA receptor, increasing synaptic plasticity.",
+            {"mechanism"},
+            {"study_finding"},
+        ),
+        (
+            "Ketamine acts on glutamate receptors rather than serotonin reuptake.",
+            {"mechanism"},
+            set(),
+        ),
         ("Ketamine is given intravenously or as a nasal spray.", {"route"}, {"mechanism"}),
         ("Relief appears within 24 hours of a single infusion.", {"onset", "route"}, set()),
         ("The effects last from days to weeks.", {"onset"}, set()),
-        ("In rats exposed to chronic stress, ketamine reversed anhedonia.108", {"study_finding"}, set()),
-        ("A 2016 study found that ketamine reduced suicidal thoughts.", {"study_finding", "efficacy"}, set()),
-        ("Participants who received ketamine improved more than those given placebo.", {"study_finding"}, set()),
-        ("Clinical trials have shown that ketamine can relieve depressive symptoms.", {"efficacy"}, {"study_finding"}),
-        ("Prolonged misuse of ketamine can lead to bladder damage and dependence.", {"safety"}, set()),
+        (
+            "In rats exposed to chronic stress, ketamine reversed anhedonia.108",
+            {"study_finding"},
+            set(),
+        ),
+        (
+            "A 2016 study found that ketamine reduced suicidal thoughts.",
+            {"study_finding", "efficacy"},
+            set(),
+        ),
+        (
+            "Participants who received ketamine improved more than those given placebo.",
+            {"study_finding"},
+            set(),
+        ),
+        (
+            "Clinical trials have shown that ketamine can relieve depressive symptoms.",
+            {"efficacy"},
+            {"study_finding"},
+        ),
+        (
+            "Prolonged misuse of ketamine can lead to bladder damage and dependence.",
+            {"safety"},
+            set(),
+        ),
         ("Low doses of 0.5 mg/kg produce analgesia.", {"dosage"}, set()),
         ("The lifetime prevalence of major depression is about 11%.", {"epidemiology"}, set()),
         ("The FDA approved esketamine nasal spray in 2019.", {"regulatory", "route"}, set()),
         ("Ketamine was first synthesized in 1962 as a derivative of PCP.", {"history"}, set()),
-        ("Ketamine can be a dissociative anaesthetic with some hallucinogenic effects.", {"other"}, {"mechanism"}),
+        (
+            "Ketamine can be a dissociative anaesthetic with some hallucinogenic effects.",
+            {"other"},
+            {"mechanism"},
+        ),
     ],
 )
 def test_claim_types(analyse: Any, text: str, must_have: set[str], must_not_have: set[str]) -> None:
@@ -114,7 +154,10 @@ def test_hedges(analyse: Any, text: str, cue: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "routes"),
     [
-        ("Ketamine is usually given IV, IM, orally or as a nasal spray.", ["intravenous", "intramuscular", "oral", "intranasal"]),
+        (
+            "Ketamine is usually given IV, IM, orally or as a nasal spray.",
+            ["intravenous", "intramuscular", "oral", "intranasal"],
+        ),
         ("Lozenges dissolve under the tongue.", ["sublingual"]),
         ("It can also be given rectally or subcutaneously.", ["rectal", "subcutaneous"]),
         ("Patients received a single ketamine infusion.", ["infusion"]),
@@ -151,13 +194,19 @@ def test_quotation_continues_attribution(analyse: Any) -> None:
         ("Ketamine blocks NMDA receptors [12].", ["[12]"], [12]),
         ("Ketamine blocks NMDA receptors [nine].", ["[nine]"], [9]),
         ("Ketamine induces mTOR signalling.82", ["82"], [82]),
-        ("Lipids differ in depressed subjects,198–two hundred and in controls.", ["198–two hundred"], [198, 199, 200]),
+        (
+            "Lipids differ in depressed subjects,198–two hundred and in controls.",
+            ["198–two hundred"],
+            [198, 199, 200],
+        ),
         ("The prevalence was 11.three%.two", ["two"], [2]),
         ("Ketamine improves mood (Smith et al., 2019).", ["(Smith et al., 2019)"], []),
         ("PSD-95 and mGluR5 levels rose by 11.3% after 24 h.", [], []),
     ],
 )
-def test_citations_in_sentences(analyse: Any, text: str, markers: list[str], numbers: list[int]) -> None:
+def test_citations_in_sentences(
+    analyse: Any, text: str, markers: list[str], numbers: list[int]
+) -> None:
     row = only(analyse, text)
     assert row["citation_markers"] == markers
     assert row["citation_numbers"] == numbers

@@ -16,12 +16,19 @@ def sentences(text: str) -> list[str]:
     ("text", "expected"),
     [
         # Never across a line break, whatever the punctuation.
-        ("Ketamine blocks NMDA receptors\nIt acts fast.", ["Ketamine blocks NMDA receptors", "It acts fast."]),
+        (
+            "Ketamine blocks NMDA receptors\nIt acts fast.",
+            ["Ketamine blocks NMDA receptors", "It acts fast."],
+        ),
         ("One line.\r\nAnother line.\rA third.", ["One line.", "Another line.", "A third."]),
         # A reference glued to the full stop ends the sentence and belongs to it.
         (
             "mTOR inhibits cell autophagy.82 Besides its roles, mTOR shapes circuits.82 Apparently, it acts.",
-            ["mTOR inhibits cell autophagy.82", "Besides its roles, mTOR shapes circuits.82", "Apparently, it acts."],
+            [
+                "mTOR inhibits cell autophagy.82",
+                "Besides its roles, mTOR shapes circuits.82",
+                "Apparently, it acts.",
+            ],
         ),
         (
             "The lifetime prevalence was 11.three%.two Regrettably, the cause is unknown.",
@@ -38,21 +45,36 @@ def sentences(text: str) -> list[str]:
         ("It works [12]. Then it fades [13].", ["It works [12].", "Then it fades [13]."]),
         # A bare number opening a line is the tail of the sentence cut before it.
         ("7 It is important to avoid misuse.", ["7", "It is important to avoid misuse."]),
-        ("eight At low doses, ketamine relieves pain.", ["eight", "At low doses, ketamine relieves pain."]),
+        (
+            "eight At low doses, ketamine relieves pain.",
+            ["eight", "At low doses, ketamine relieves pain."],
+        ),
         # Quotations and attribution.
         (
             "“It is not the treatment,” Krystal says. “That is a side effect.",
             ["“It is not the treatment,” Krystal says.", "“That is a side effect."],
         ),
-        ("the expression ‘happy place.’ It was calm.", ["the expression ‘happy place.’", "It was calm."]),
+        (
+            "the expression ‘happy place.’ It was calm.",
+            ["the expression ‘happy place.’", "It was calm."],
+        ),
         # A lower-case sentence opening with a mixed-case name.
-        ("It was named rapamycin (mTOR). mTOR regulates growth.", ["It was named rapamycin (mTOR).", "mTOR regulates growth."]),
+        (
+            "It was named rapamycin (mTOR). mTOR regulates growth.",
+            ["It was named rapamycin (mTOR).", "mTOR regulates growth."],
+        ),
         # Abbreviations, initials and decimals do not end sentences.
-        ("Dr. Smith et al. reported a 2.5 mg dose in the U.S. trial.", ["Dr. Smith et al. reported a 2.5 mg dose in the U.S. trial."]),
+        (
+            "Dr. Smith et al. reported a 2.5 mg dose in the U.S. trial.",
+            ["Dr. Smith et al. reported a 2.5 mg dose in the U.S. trial."],
+        ),
         ("J. Krystal showed this, e.g. in rats.", ["J. Krystal showed this, e.g. in rats."]),
         ("It helps? Yes! It does.", ["It helps?", "Yes!", "It does."]),
         # Markdown bullets and headings: the mark is not part of the sentence.
-        ("# Ketamine\n- Blocks NMDA receptors.\n* Acts in hours.", ["Ketamine", "Blocks NMDA receptors.", "Acts in hours."]),
+        (
+            "# Ketamine\n- Blocks NMDA receptors.\n* Acts in hours.",
+            ["Ketamine", "Blocks NMDA receptors.", "Acts in hours."],
+        ),
         # Negatives: glued numbers inside a sentence do not split it.
         (
             "BMI predicted response to ketamine,196 but in another study197 it did not.",

@@ -1,0 +1,76 @@
+"""The JSON Schemas are the source of truth: Arrow schemas and records must follow them."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from extract.contract import arrow_schema, load_json_schema, validate_rows
+from extract.errors import SchemaValidationError
+from extract.records import ClaimRecord, DocumentRecord, make_claim_id
+from extract.write import to_table
+
+
+@pytest.mark.parametrize(
+    ("table", "record"), [("claim", ClaimRecord), ("document", DocumentRecord)]
+)
+def test_records_and_arrow_schema_follow_the_json_schema(table: str, record: type) -> None:
+    schema = load_json_schema(table)
+    assert schema["additionalProperties"] is False
+    assert schema["$schema"].endswith("2020-12/schema")
+    properties = list(schema["properties"])
+    assert [f.name for f in dataclasses.fields(record)] == properties
+    assert arrow_schema(table).names == properties
+
+
+def test_arrow_types_are_derived() -> None:
+    claims = arrow_schema("claim")
+    assert claims.field("claim_type").type == pa.dictionary(pa.int32(), pa.string())
+    assert claims.field("citation_numbers").type.value_type == pa.int64()
+    assert claims.field("onset_min_s").nullable and not claims.field("char_start").nullable
+    assert claims.field("sentence_index").type == pa.int32()
+
+
+def _claim_row(**changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "claim_id": make_claim_id("0" * 64, 0, 8, "Ketamine"),
+        "doc_id": "0" * 64, "source_file": "a.txt", "sentence_index": 0, "char_start": 0,
+        "char_end": 8, "text": "Ketamine", "is_claim": True, "claim_type": "other",
+        "claim_types": ["other"], "has_citation": False, "citation_markers": [],
+        "citation_numbers": [], "hedged": False, "hedge_cue": None, "attributed_to": None,
+        "routes": [], "onset_min_s": None, "onset_max_s": None, "onset_text": None,
+        "extractor_version": "test",
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def test_valid_row_passes() -> None:
+    validate_rows("claim", [_claim_row()])
+    assert to_table("claim", [_claim_row()], {}).num_rows == 1
+
+
+def test_every_violation_is_reported_with_its_location() -> None:
+    rows = [_claim_row(), _claim_row(claim_type="opinion", char_start="0", surprise=1)]
+    with pytest.raises(SchemaValidationError) as caught:
+        validate_rows("claim", rows)
+    problems = caught.value.problems
+    assert len(problems) == 3
+    assert any(p.startswith("row 1 field claim_type") for p in problems)
+    assert any(p.startswith("row 1 field char_start") for p in problems)
+    assert any("surprise" in p for p in problems)
+
+
+def test_type_drift_fails_loudly() -> None:
+    with pytest.raises(SchemaValidationError):
+        to_table("claim", [_claim_row(citation_numbers=["12"])], {})
+
+
+def test_claim_id_depends_on_content_only() -> None:
+    a = make_claim_id("a" * 64, 3, 9, "blocks")
+    assert a == make_claim_id("a" * 64, 3, 9, "blocks")
+    assert a != make_claim_id("a" * 64, 3, 10, "blocks ")
+    assert a != make_claim_id("b" * 64, 3, 9, "blocks")

@@ -1,0 +1,47 @@
+"""Property tests: arbitrary text never breaks provenance or the record contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from extract.claim_types import SENTENCES_ATTR
+from extract.config import EXTRACTOR_VERSION
+from extract.contract import validate_rows
+from extract.records import claims_from_sentences
+
+FRAGMENTS = st.sampled_from(
+    [
+        "Ketamine blocks NMDA receptors", ".82 ", "[nine]", ",three,four ", "11.three%.two",
+        "\n", "\r\n", "\r", " IM.seven", "“", "”", "within 24 hours", "🧠", "\u200b", "? ",
+        "Report this page", "(Smith et al., 2019)", "- ", "# ", "7 ", "may ", "IV ", "\t",
+    ]
+)  # fmt: skip
+TEXTS = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(FRAGMENTS, st.text(max_size=12)), max_size=30).map("".join),
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TEXTS)
+def test_provenance_and_schema_hold_on_any_text(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    sentences = doc._.get(SENTENCES_ATTR)
+    for sentence in sentences:
+        start, end = sentence["char_start"], sentence["char_end"]
+        assert 0 <= start < end <= len(text)
+        assert "\n" not in text[start:end] and "\r" not in text[start:end]
+    claims = claims_from_sentences(
+        doc_id="0" * 64, source_file="x.txt", text=text, sentences=sentences,
+        extractor_version=EXTRACTOR_VERSION,
+    )  # fmt: skip
+    rows: list[dict[str, Any]] = [claim.to_row() for claim in claims]
+    for row in rows:
+        assert text[row["char_start"] : row["char_end"]] == row["text"]
+    validate_rows("claim", rows)
