@@ -10,9 +10,11 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import spacy
 
 from extract import build as build_module
 from extract.build import build
+from extract.config import BuildConfig
 from extract.contract import validate_rows
 from extract.errors import SchemaValidationError, UsageError
 
@@ -149,3 +151,21 @@ def test_seeds_build_keeps_provenance_and_schema(tmp_path: Path) -> None:
     for document in documents.itertuples():
         raw = (seeds / document.source_file).read_bytes().decode("utf-8")
         assert document.text == raw
+
+
+def test_two_processes_give_the_same_dataset(fixture_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "np2"
+    build([FIXTURES / "corpus"], out, BuildConfig(n_process=2), progress=False)
+    assert (out / "claims.parquet").read_bytes() == (fixture_build / "claims.parquet").read_bytes()
+
+
+def test_any_installed_pipeline_can_be_selected(tmp_path: Path) -> None:
+    # A pipeline with no tagger or parser: claimset must still segment, cite and type.
+    blank = tmp_path / "blank_en"
+    spacy.blank("en").to_disk(blank)
+    out = tmp_path / "blank"
+    summary = build([FIXTURES / "corpus"], out, BuildConfig(model=str(blank)), progress=False)
+    assert summary.n_claims > 0
+    _assert_provenance(out)
+    metadata = pq.read_schema(out / "claims.parquet").metadata
+    assert metadata[b"spacy.model_name"] == str(blank).encode()
