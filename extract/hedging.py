@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .lexicons import lexicon_ruler
 
@@ -18,9 +18,14 @@ HEDGES_KEY = "claimset_hedges"
 def first_hedge_cue(doc: Doc, start: int, end: int) -> str | None:
     """The first hedge cue inside the character range, as written, or ``None``."""
     for span in sorted(doc.spans.get(HEDGES_KEY, []), key=lambda s: s.start_char):
-        if span.start_char >= start and span.end_char <= end:
+        if span.start_char >= start and span.end_char <= end and not _in_relative_clause(span):
             return str(span.text)
     return None
+
+
+def _in_relative_clause(span: Span) -> bool:
+    """A cue inside a relative clause ("patients who may have…") hedges that clause only."""
+    return any(token.dep_ == "relcl" for token in span.root.ancestors) or span.root.dep_ == "relcl"
 
 
 @Language.factory(

@@ -14,10 +14,14 @@ from . import (  # noqa: F401  (importing registers the factories)
     attribution,
     citations,
     claim_types,
+    claims,
+    entities,
     hedging,
+    negation,
     onset,
     routes,
     segmentation,
+    spam,
 )
 from .config import DEFAULT_MODEL
 from .errors import ModelNotFoundError
@@ -36,6 +40,9 @@ POST_PARSER_COMPONENTS = (
     "claimset_onsets",
     "claimset_routes",
     "claimset_hedges",
+    "claimset_negation",
+    "claimset_entities",
+    "claimset_spam",
     "claimset_type_cues",
     "claimset_non_claim_cues",
     "claimset_attribution",

@@ -20,6 +20,8 @@ class DocumentRecord:
     n_chars: int
     n_sentences: int
     n_claims: int
+    n_chrome_lines: int
+    n_spam_phrases: int
     status: str
     status_detail: str | None
 
@@ -51,13 +53,38 @@ class ClaimRecord:
     onset_min_s: float | None
     onset_max_s: float | None
     onset_text: str | None
+    sentence_start: int
+    sentence_end: int
+    clause_index: int
+    negated: bool
+    negation_cue: str | None
+    spam: bool
+    spam_text: tuple[str, ...]
+    entities: tuple[Entity, ...]
+    agent: str | None
+    relation: str | None
+    target: str | None
+    population: str | None
+    design: str | None
     extractor_version: str
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
-        for name in ("claim_types", "citation_markers", "citation_numbers", "routes"):
+        for name in ("claim_types", "citation_markers", "citation_numbers", "routes", "spam_text"):
             row[name] = list(row[name])
+        row["entities"] = [dict(entity) for entity in row["entities"]]
         return row
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A normalized entity mention; offsets index ``documents.text``."""
+
+    text: str
+    label: str
+    canonical: str
+    start: int
+    end: int
 
 
 def make_claim_id(doc_id: str, char_start: int, char_end: int, text: str) -> str:
@@ -77,34 +104,46 @@ def claims_from_sentences(
     """Claim records for the sentences the NLP pass judged to be claims."""
     claims: list[ClaimRecord] = []
     for sentence in sentences:
-        if not sentence["is_claim"]:
-            continue
-        start, end = int(sentence["char_start"]), int(sentence["char_end"])
-        span_text = text[start:end]
-        types = tuple(sentence["claim_types"])
-        claims.append(
-            ClaimRecord(
-                claim_id=make_claim_id(doc_id, start, end, span_text),
-                doc_id=doc_id,
-                source_file=source_file,
-                sentence_index=int(sentence["sentence_index"]),
-                char_start=start,
-                char_end=end,
-                text=span_text,
-                is_claim=True,
-                claim_type=types[0],
-                claim_types=types,
-                has_citation=bool(sentence["has_citation"]),
-                citation_markers=tuple(sentence["citation_markers"]),
-                citation_numbers=tuple(sentence["citation_numbers"]),
-                hedged=sentence["hedge_cue"] is not None,
-                hedge_cue=sentence["hedge_cue"],
-                attributed_to=sentence["attributed_to"],
-                routes=tuple(sentence["routes"]),
-                onset_min_s=sentence["onset_min_s"],
-                onset_max_s=sentence["onset_max_s"],
-                onset_text=sentence["onset_text"],
-                extractor_version=extractor_version,
+        for claim in sentence["claims"]:
+            start, end = int(claim["char_start"]), int(claim["char_end"])
+            span_text = text[start:end]
+            types = tuple(claim["claim_types"])
+            claims.append(
+                ClaimRecord(
+                    claim_id=make_claim_id(doc_id, start, end, span_text),
+                    doc_id=doc_id,
+                    source_file=source_file,
+                    sentence_index=int(sentence["sentence_index"]),
+                    char_start=start,
+                    char_end=end,
+                    text=span_text,
+                    is_claim=True,
+                    claim_type=types[0],
+                    claim_types=types,
+                    has_citation=bool(claim["has_citation"]),
+                    citation_markers=tuple(claim["citation_markers"]),
+                    citation_numbers=tuple(claim["citation_numbers"]),
+                    hedged=claim["hedge_cue"] is not None,
+                    hedge_cue=claim["hedge_cue"],
+                    attributed_to=sentence["attributed_to"],
+                    routes=tuple(claim["routes"]),
+                    onset_min_s=claim["onset_min_s"],
+                    onset_max_s=claim["onset_max_s"],
+                    onset_text=claim["onset_text"],
+                    sentence_start=int(sentence["char_start"]),
+                    sentence_end=int(sentence["char_end"]),
+                    clause_index=int(claim["clause_index"]),
+                    negated=claim["negation_cue"] is not None,
+                    negation_cue=claim["negation_cue"],
+                    spam=bool(claim["spam_text"]),
+                    spam_text=tuple(claim["spam_text"]),
+                    entities=tuple(Entity(**entity) for entity in claim["entities"]),
+                    agent=claim["agent"],
+                    relation=claim["relation"],
+                    target=claim["target"],
+                    population=claim["population"],
+                    design=claim["design"],
+                    extractor_version=extractor_version,
+                )
             )
-        )
     return claims

@@ -6,6 +6,8 @@ Terms live in ``patterns/route_terms.jsonl`` with the normalized route as each p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
@@ -35,10 +37,15 @@ def _is_route_mention(span: Span) -> bool:
     return not (span.text.lower() in {"nasal", "oral"} and after in _ORGAN_CONTEXT)
 
 
-def routes_in(doc: Doc, start: int, end: int) -> list[str]:
-    """Normalized routes mentioned inside the character range, in order, without repeats."""
+def routes_in(doc: Doc, start: int, end: int, exclude: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """Normalized routes mentioned inside the character range, in order, without repeats.
+
+    Mentions inside an ``exclude`` range (pasted spam, say) do not count.
+    """
     found: list[str] = []
     for span in sorted(doc.spans.get(ROUTES_KEY, []), key=lambda s: s.start_char):
+        if any(s <= span.start_char and span.end_char <= e for s, e in exclude):
+            continue
         if start <= span.start_char and span.end_char <= end and _is_route_mention(span):
             route = span.id_ or span.label_
             if route in ROUTES and route not in found:

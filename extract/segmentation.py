@@ -121,6 +121,11 @@ def _ends_with_abbreviation(text: str, dot_index: int) -> bool:
     return word.lower().rstrip(".") in ABBREVIATIONS
 
 
+def _word_before_len(text: str, dot_index: int) -> int:
+    match = _WORD_BEFORE.search(text, 0, dot_index)
+    return len(match.group(1)) if match else 0
+
+
 def _line_spans(text: str) -> Iterable[tuple[int, int]]:
     start = 0
     for match in LINE_BREAK.finditer(text):
@@ -159,7 +164,14 @@ def _breaks_in_line(
             gap += 1
         if gap == stop or gap >= end:
             continue
-        if _is_sentence_starter(text, gap):
+        # Scraped pages often open a sentence in lower case ("…oversight. ketamine infusion
+        # for…"); after a full stop that closes no abbreviation, a lower-case word starts one.
+        lower_start = (
+            match.group(0) == "."
+            and text[gap].islower()
+            and _word_before_len(text, match.start()) > 1
+        )
+        if _is_sentence_starter(text, gap) or lower_start:
             if (
                 text[gap].isdigit()
                 and match.group(0) == "."

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from extract.claim_types import SENTENCES_ATTR
+from extract.claims import SENTENCES_ATTR
 from extract.pipeline import load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,7 +41,22 @@ def analyse(nlp: Language) -> Any:
         doc = nlp(text)
         rows = []
         for row in doc._.get(SENTENCES_ATTR):
-            rows.append({**row, "text": text[row["char_start"] : row["char_end"]]})
+            # The first claim's fields stand for the sentence in the rule tables.
+            first = row["claims"][0] if row["claims"] else {}
+            fields = {k: v for k, v in first.items() if k not in {"char_start", "char_end"}}
+            rows.append(
+                {
+                    "claim_types": [],
+                    "hedge_cue": None,
+                    "routes": [],
+                    "onset_text": None,
+                    "onset_min_s": None,
+                    "onset_max_s": None,
+                    **row,
+                    **fields,
+                    "text": text[row["char_start"] : row["char_end"]],
+                }
+            )
         return rows
 
     return run

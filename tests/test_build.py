@@ -24,13 +24,17 @@ GOLDEN = FIXTURES / "golden_claims.jsonl"
 GOLDEN_COLUMNS = [
     "source_file", "sentence_index", "char_start", "char_end", "text", "claim_type",
     "claim_types", "has_citation", "citation_markers", "citation_numbers", "hedged",
-    "hedge_cue", "attributed_to", "routes", "onset_min_s", "onset_max_s",
+    "hedge_cue", "attributed_to", "routes", "onset_min_s", "onset_max_s", "clause_index",
+    "negation_cue", "spam_text", "entities", "agent", "relation", "target", "population",
+    "design",
 ]  # fmt: skip
 
 
 def _plain(value: Any) -> Any:
     if hasattr(value, "tolist"):
-        return value.tolist()
+        return [_plain(item) for item in value.tolist()]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, float) and value != value:  # NaN from pandas for a null
         return None
     return value

@@ -32,6 +32,9 @@ def test_arrow_types_are_derived() -> None:
     assert claims.field("citation_numbers").type.value_type == pa.int64()
     assert claims.field("onset_min_s").nullable and not claims.field("char_start").nullable
     assert claims.field("sentence_index").type == pa.int32()
+    entity = claims.field("entities").type.value_type
+    assert pa.types.is_struct(entity)
+    assert entity.field("label").type == pa.dictionary(pa.int32(), pa.string())
 
 
 def _claim_row(**changes: Any) -> dict[str, Any]:
@@ -42,6 +45,10 @@ def _claim_row(**changes: Any) -> dict[str, Any]:
         "claim_types": ["other"], "has_citation": False, "citation_markers": [],
         "citation_numbers": [], "hedged": False, "hedge_cue": None, "attributed_to": None,
         "routes": [], "onset_min_s": None, "onset_max_s": None, "onset_text": None,
+        "sentence_start": 0, "sentence_end": 8, "clause_index": 0, "negated": False,
+        "negation_cue": None, "spam": False, "spam_text": [],
+        "entities": [{"text": "Ketamine", "label": "DRUG", "canonical": "ketamine", "start": 0, "end": 8}],
+        "agent": None, "relation": None, "target": None, "population": None, "design": None,
         "extractor_version": "test",
     }  # fmt: skip
     row.update(changes)

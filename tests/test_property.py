@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from extract.claim_types import SENTENCES_ATTR
+from extract.claims import SENTENCES_ATTR
 from extract.config import EXTRACTOR_VERSION
 from extract.contract import validate_rows
 from extract.records import claims_from_sentences
