@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from .segmentation import REFERENCE_ENTRY
+from .segmentation import CAPTION, REFERENCE_ENTRY
 
 NON_CLAIM_REASONS = (
     "orphan_marker", "question", "chrome", "disclaimer", "reference_entry", "heading",
-    "truncated", "announcement", "testimonial", "advice", "imperative", "fragment",
+    "truncated", "announcement", "testimonial", "advice", "imperative", "fragment", "caption",
 )  # fmt: skip
 
 FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "myself", "mine", "i'm", "i’m", "i've", "i’ve"})
@@ -25,6 +25,8 @@ SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 _TERMINAL = ".!?…:;"
 _TRAILING_CLOSERS = "\"”’')]»*"
 _HEADING_MAX_WORDS = 12
+# An unpunctuated line this short is a label ("Medical uses", "See also"), not a cut sentence.
+_SHORT_LINE_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # "Smith J, Lee K. Title. J Psychiatr Res. 2019;12:34-40." and "doi:" lines.
 # "…on cognitive function: a preliminary review." A paper title standing alone.
@@ -117,6 +119,8 @@ def non_claim_reason(
         return "disclaimer"
     if REFERENCE_ENTRY.search(context.text) or _PAPER_TITLE.search(bare):
         return "reference_entry"
+    if CAPTION.match(context.line_text):
+        return "caption"
     # A reference glued at the very end closes a sentence ("…lead to dependence,three,four").
     ends_with_marker = any(end >= len(context.text.rstrip()) for _, end in context.marker_spans)
     terminated = ends_with_marker or (bool(bare) and bare[-1] in _TERMINAL)
@@ -126,8 +130,10 @@ def non_claim_reason(
         context.is_whole_line
         and not terminated
         and not context.list_item
-        and len(words) <= _HEADING_MAX_WORDS
-        and (_looks_like_title(words) or not has_verb)
+        and (
+            len(words) <= _SHORT_LINE_WORDS
+            or (len(words) <= _HEADING_MAX_WORDS and (_looks_like_title(words) or not has_verb))
+        )
     ):
         return "heading"
     if context.is_line_end and not terminated and not context.list_item:

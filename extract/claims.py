@@ -143,7 +143,10 @@ def _claim_record(
     typed = features.typed(start, end, markers)
     types: list[str] = typed["types"]
     onsets: list[OnsetExpression] = typed["onsets"]
-    first_onset = onsets[0] if onsets else None
+    # A measured range says more than a qualitative word ("rapid … within hours").
+    measured = [o for o in onsets if not o.qualitative]
+    chosen = measured or onsets
+    first_onset = chosen[0] if chosen else None
     structure = claim_structure(typed["span"]) if typed["span"] is not None else None
     return {
         "clause_index": clause_index,

@@ -32,6 +32,10 @@ REFERENCE_ENTRY = re.compile(
     r"^(?:[A-Z][\w'’-]+ [A-Z]{1,3},\s*)+(?:[A-Z][\w'’-]+ [A-Z]{1,3}|et al)[.,]"
     r"|\b(?:19|20)\d{2}\s*;\s*\d+|\bdoi:\s*10\.|\bPMID:?\s*\d"
 )
+# "Figure 2. Effects of ketamine…", "Table 1 summarizes…": a caption line stays one unit.
+CAPTION = re.compile(
+    r"^(?:Figure|Fig\.|Table|Supplementary (?:Figure|Table)|Box|Panel) ?[A-Z]?\d+[a-z]?\b"
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 # Words after which a full stop rarely ends a sentence. Closed set, lower-case, no final dot.
@@ -200,7 +204,7 @@ def segment_text(text: str, markers: Sequence[CitationMarker] = ()) -> list[tupl
         line = text[line_start:line_end].strip()
         inner = (
             []
-            if REFERENCE_ENTRY.search(line)
+            if REFERENCE_ENTRY.search(line) or CAPTION.match(line)
             else _breaks_in_line(text, line_start, line_end, markers)
         )
         cuts = [line_start, *inner, line_end]

@@ -90,3 +90,49 @@ def test_one_statement_with_a_but_stays_one_claim(nlp: Any) -> None:
     text = "Ketamine blocks NMDA receptors, but it also blocks them in the spinal cord."
     (sentence,) = nlp(text)._.get(SENTENCES_ATTR)
     assert len(sentence["claims"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Encyclopedic section labels are headings, not cut-off sentences.
+        ("Medical uses", "heading"),
+        ("See also", "heading"),
+        # Figure and table captions are not claims, and are not split at "Figure 2."
+        ("Figure 2. Effects of ketamine on spine density.", "caption"),
+        ("Table 1 summarizes the baseline characteristics of participants.", "caption"),
+    ],
+)
+def test_labels_and_captions(analyse: Any, text: str, reason: str) -> None:
+    assert only(analyse, text)["non_claim_reason"] == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("It is used for status epilepticus, but evidence is limited.", "evidence is limited"),
+        ("These results suggest that NMDA blockade is sufficient.", "suggest"),
+        ("We hypothesize that AMPA activation mediates the response.", "hypothesize"),
+        ("Our data indicate that mTORC1 signalling is required.", "indicate that"),
+        ("The drug is widely regarded as one of the safest anesthetics.", "widely regarded"),
+        ("Some researchers believe that ketamine is neurotoxic.", "Some researchers"),
+        ("The expression of BDNF was increased in the cortex of treated rats.", None),
+    ],
+)
+def test_hedges_in_scientific_and_encyclopedic_prose(
+    analyse: Any, text: str, cue: str | None
+) -> None:
+    assert only(analyse, text)["hedge_cue"] == cue
+
+
+def test_statistics_mark_a_study_finding(analyse: Any) -> None:
+    row = only(
+        analyse,
+        "Treatment with ketamine reduced immobility time in the forced swim test (p < 0.05).",
+    )
+    assert "study_finding" in row["claim_types"]
+
+
+def test_a_measured_onset_wins_over_a_qualitative_word(analyse: Any) -> None:
+    row = only(analyse, "Ketamine produced rapid antidepressant effects within hours.")
+    assert (row["onset_text"], row["onset_max_s"]) == ("within hours", 86400)
