@@ -136,3 +136,26 @@ def test_statistics_mark_a_study_finding(analyse: Any) -> None:
 def test_a_measured_onset_wins_over_a_qualitative_word(analyse: Any) -> None:
     row = only(analyse, "Ketamine produced rapid antidepressant effects within hours.")
     assert (row["onset_text"], row["onset_max_s"]) == ("within hours", 86400)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("This guide is for information only and does not replace medical advice.", "disclaimer"),
+        ("Patients should tell their clinician about any heart rhythm problem.", "advice"),
+    ],
+)
+def test_guidance_phrased_in_the_third_person(analyse: Any, text: str, reason: str) -> None:
+    assert only(analyse, text)["non_claim_reason"] == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Opioid use disorder impacts more than 2 million individuals in the United States.",
+        "Chronic pain affects about one in five adults.",
+        "About 8% of adults had a depressive episode last year.",
+    ],
+)
+def test_counts_of_people_are_epidemiology(analyse: Any, text: str) -> None:
+    assert "epidemiology" in only(analyse, text)["claim_types"]
