@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import DEFAULT_OUT_DIR, build
+from .build import DEFAULT_OUT_DIR, EXIT_SOME_DOCUMENTS_FAILED, build
 from .config import DEFAULT_MODEL, BuildConfig
 from .errors import ClaimsetError
 from .evaluate import evaluate, format_report
@@ -28,8 +28,13 @@ examples:
   claimset build
   claimset build ../shared/seeds --out /tmp/seeds
   claimset build a.txt notes/ --model en_core_web_md --n-process 2
+  claimset build scraped.jsonl --text-column body --id-column url
 
-writes OUT/claims.parquet, OUT/documents.parquet and OUT/manifest.json (last).
+reads .txt .md .html .htm .pdf, and .jsonl .csv .parquet corpora (one document per row).
+writes OUT/claims.parquet, OUT/documents.parquet, OUT/errors.jsonl and OUT/manifest.json,
+switched in together at the end.
+exit status: 0 all read, 3 finished with documents in error (OUT/errors.jsonl), 1 fatal,
+2 usage.
 """
 
 
@@ -73,6 +78,16 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--n-process", type=int, default=1, help="worker processes for the NLP pass (default: 1)"
     )
+    build_cmd.add_argument(
+        "--text-column",
+        default="text",
+        help="corpus files (.jsonl/.csv/.parquet): column holding the text (default: text)",
+    )
+    build_cmd.add_argument(
+        "--id-column",
+        default="id",
+        help="corpus files: column holding the row id (default: id; row numbers if absent)",
+    )
     build_cmd.add_argument("--quiet", action="store_true", help="no progress bar, no summary line")
     eval_cmd = commands.add_parser(
         "eval",
@@ -112,16 +127,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            config = BuildConfig(model=args.model, n_process=args.n_process)
+            config = BuildConfig(
+                model=args.model,
+                n_process=args.n_process,
+                text_column=args.text_column,
+                id_column=args.id_column,
+            )
             summary = build(args.inputs, args.out, config, progress=not args.quiet)
             if not args.quiet:
                 print(summary.line())
-            return 0
+            return EXIT_SOME_DOCUMENTS_FAILED if summary.n_errors else 0
         if args.command == "eval":
             return _run_eval(args)
     except ClaimsetError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:
+        print(
+            f"Error: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         print("Error: interrupted; the previous dataset was left untouched", file=sys.stderr)
         return 130

@@ -19,15 +19,23 @@ class BuildConfig:
     """Everything that decides what a build extracts, plus how it runs."""
 
     model: str = DEFAULT_MODEL
+    # Corpus files (JSONL, CSV, Parquet): which columns hold the text and the row id.
+    text_column: str = "text"
+    id_column: str | None = "id"
     # How the work runs; not part of the fingerprint (results do not depend on it).
     n_process: int = field(default=1, compare=False)
     batch_size: int = field(default=16, compare=False)
+    # Longer texts are processed in pieces cut at line breaks (default: the model's
+    # max_length); sentences never cross a line break, so results do not depend on it.
+    max_chars_per_doc: int | None = field(default=None, compare=False)
 
     def extraction_settings(self) -> dict[str, str]:
         return {
             "claimset_version": __version__,
             "ruleset": RULESET_VERSION,
             "model": self.model,
+            "text_column": self.text_column,
+            "id_column": str(self.id_column),
         }
 
     def fingerprint(self, model_version: str = "") -> str:

@@ -22,11 +22,18 @@ class DocumentRecord:
     n_claims: int
     n_chrome_lines: int
     n_spam_phrases: int
+    decode_errors: int
+    title: str | None
+    url: str | None
+    page_starts: tuple[int, ...]
+    row_id: str | None
     status: str
     status_detail: str | None
 
     def to_row(self) -> dict[str, Any]:
-        return asdict(self)
+        row = asdict(self)
+        row["page_starts"] = list(row["page_starts"])
+        return row
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class ClaimRecord:
     target: str | None
     population: str | None
     design: str | None
+    page: int | None
     extractor_version: str
 
     def to_row(self) -> dict[str, Any]:
@@ -143,6 +151,7 @@ def claims_from_sentences(
                     target=claim["target"],
                     population=claim["population"],
                     design=claim["design"],
+                    page=None,
                     extractor_version=extractor_version,
                 )
             )

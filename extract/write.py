@@ -1,11 +1,27 @@
-"""Writing a dataset: Arrow tables with the contract's schema, swapped in atomically."""
+"""Writing a dataset: Arrow tables with the contract's schema, committed by one atomic switch.
+
+Layout of an output folder::
+
+    OUT/claims.parquet     -> .builds/current/claims.parquet
+    OUT/documents.parquet  -> .builds/current/documents.parquet
+    OUT/manifest.json      -> .builds/current/manifest.json
+    OUT/errors.jsonl       -> .builds/current/errors.jsonl
+    OUT/.builds/current    -> build-…   (the one symlink a build replaces)
+    OUT/.builds/build-…/   (a finished build's files)
+
+A build writes every file into a fresh ``build-…`` folder, then replaces the ``current``
+link with one ``rename``: readers see the old dataset or the new one, never a mix, and a
+build killed at any moment leaves the previous dataset as it was. Other files in OUT (review
+logs, evaluation reports) are never touched.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +31,9 @@ import pyarrow.parquet as pq
 from .contract import arrow_schema, validate_rows
 
 TABLE_FILES = {"document": "documents.parquet", "claim": "claims.parquet"}
+DATASET_FILES = ("claims.parquet", "documents.parquet", "manifest.json", "errors.jsonl")
+BUILDS_DIR = ".builds"
+CURRENT = "current"
 
 
 def to_table(
@@ -30,7 +49,7 @@ def to_table(
     return pa.Table.from_pylist(list(rows), schema=schema.with_metadata(merged))
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -38,41 +57,67 @@ def _fsync_dir(path: Path) -> None:
     try:
         os.fsync(fd)
     except OSError:
-        pass  # some filesystems do not support fsync on a directory; the rename still holds
+        pass  # some filesystems cannot fsync a directory; the rename still holds
     finally:
         os.close(fd)
 
 
-def _write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
+def _replace_symlink(link: Path, target: str) -> None:
+    """Point ``link`` at ``target`` atomically (a new link renamed over the old one)."""
+    staging = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    if staging.is_symlink() or staging.exists():
+        staging.unlink()
+    os.symlink(target, staging)
+    os.replace(staging, link)
 
 
-def write_dataset(
-    out_dir: Path,
-    tables: Mapping[str, pa.Table],
-    manifest: Mapping[str, Any],
-) -> None:
-    """Stage every file in ``out_dir``, then rename each into place; the manifest goes last.
+class BuildDir:
+    """A fresh folder for one build's files, committed (or discarded) as a whole."""
 
-    Until the renames, the previous dataset in ``out_dir`` is untouched; a failure while
-    staging leaves only a staging folder, which is removed.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    try:
-        for table_name, table in tables.items():
-            _write_parquet(table, staging / TABLE_FILES[table_name])
-        manifest_path = staging / "manifest.json"
-        manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
-        _fsync_dir(staging)
-        for table_name in tables:
-            name = TABLE_FILES[table_name]
-            os.replace(staging / name, out_dir / name)
-        os.replace(manifest_path, out_dir / "manifest.json")
-        _fsync_dir(out_dir)
-    finally:
-        for leftover in staging.iterdir():
-            leftover.unlink()
-        staging.rmdir()
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.builds = out_dir / BUILDS_DIR
+        self.builds.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
+
+    def write_table(self, name: str, table: pa.Table) -> None:
+        path = self.path / TABLE_FILES[name]
+        pq.write_table(table, path, compression="zstd", use_dictionary=True)
+        _fsync(path)
+
+    def write_jsonl(self, filename: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        path = self.path / filename
+        with path.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        _fsync(path)
+
+    def write_manifest(self, manifest: Mapping[str, Any]) -> None:
+        path = self.path / "manifest.json"
+        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+        _fsync(path)
+
+    def commit(self) -> None:
+        """Make this build the dataset in OUT: one atomic rename of the ``current`` link."""
+        _fsync(self.path)
+        _replace_symlink(self.builds / CURRENT, self.path.name)
+        for name in DATASET_FILES:
+            link = self.out_dir / name
+            wanted = f"{BUILDS_DIR}/{CURRENT}/{name}"
+            if not (link.is_symlink() and os.readlink(link) == wanted):
+                _replace_symlink(link, wanted)
+        _fsync(self.out_dir)
+        remove_stale_builds(self.out_dir)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def remove_stale_builds(out_dir: Path) -> None:
+    """Delete build folders that are not current (finished earlier, or left by a killed run)."""
+    builds = out_dir / BUILDS_DIR
+    current = builds / CURRENT
+    keep = os.readlink(current) if current.is_symlink() else None
+    for entry in builds.glob("build-*"):
+        if entry.name != keep:
+            shutil.rmtree(entry, ignore_errors=True)

@@ -106,7 +106,8 @@ def test_failed_build_leaves_previous_dataset_untouched(
 ) -> None:
     out = tmp_path / "out"
     build([FIXTURES / "corpus"], out, progress=False)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    names = ("claims.parquet", "documents.parquet", "manifest.json", "errors.jsonl")
+    before = {name: (out / name).read_bytes() for name in names}
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise SchemaValidationError("claim", ["row 0 field text: injected failure"])
@@ -114,7 +115,8 @@ def test_failed_build_leaves_previous_dataset_untouched(
     monkeypatch.setattr(build_module, "to_table", broken)
     with pytest.raises(SchemaValidationError):
         build([FIXTURES / "corpus"], out, progress=False)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {name: (out / name).read_bytes() for name in names} == before
+    assert len(list((out / ".builds").glob("build-*"))) == 1
 
 
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
@@ -135,10 +137,11 @@ def test_bad_files_get_a_status_not_a_crash(tmp_path: Path) -> None:
     build([corpus], out, progress=False)
     documents = pd.read_parquet(out / "documents.parquet").set_index("source_file")
     assert dict(documents["status"]) == {
-        "bom.txt": "ok", "copy.txt": "duplicate", "empty.txt": "empty", "latin1.txt": "error",
+        "bom.txt": "ok", "copy.txt": "duplicate", "empty.txt": "empty", "latin1.txt": "decode_fallback",
     }  # fmt: skip
     assert documents.loc["bom.txt", "text"] == "Ketamine blocks NMDA receptors."
     assert "not valid UTF-8" in documents.loc["latin1.txt", "status_detail"]
+    assert documents.loc["latin1.txt", "encoding"] == "cp1252"
 
 
 def test_seeds_build_keeps_provenance_and_schema(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def _claim_row(**changes: Any) -> dict[str, Any]:
         "sentence_start": 0, "sentence_end": 8, "clause_index": 0, "negated": False,
         "negation_cue": None, "spam": False, "spam_text": [],
         "entities": [{"text": "Ketamine", "label": "DRUG", "canonical": "ketamine", "start": 0, "end": 8}],
-        "agent": None, "relation": None, "target": None, "population": None, "design": None,
+        "agent": None, "relation": None, "target": None, "population": None, "design": None, "page": None,
         "extractor_version": "test",
     }  # fmt: skip
     row.update(changes)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
+from extract.build import build
 from extract.claims import SENTENCES_ATTR
 from extract.config import EXTRACTOR_VERSION
 from extract.contract import validate_rows
@@ -45,3 +49,30 @@ def test_provenance_and_schema_hold_on_any_text(nlp: Language, text: str) -> Non
     for row in rows:
         assert text[row["char_start"] : row["char_end"]] == row["text"]
     validate_rows("claim", rows)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(TEXTS, min_size=1, max_size=3))
+def test_whole_build_keeps_provenance_on_any_text(nlp: Language, texts: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = Path(folder) / "in"
+        corpus.mkdir()
+        for number, text in enumerate(texts):
+            (corpus / f"doc{number}.txt").write_bytes(text.encode("utf-8", errors="surrogatepass"))
+        out = Path(folder) / "out"
+        build([corpus], out, progress=False, nlp=nlp)
+        documents = pd.read_parquet(out / "documents.parquet").set_index("doc_id")
+        claims = pd.read_parquet(out / "claims.parquet")
+        for claim in claims.itertuples():
+            assert (
+                documents.loc[claim.doc_id, "text"][claim.char_start : claim.char_end] == claim.text
+            )
+        assert set(documents.status) <= {
+            "ok",
+            "empty",
+            "duplicate",
+            "decode_fallback",
+            "skipped_binary",
+        }
