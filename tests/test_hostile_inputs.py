@@ -15,6 +15,7 @@ from extract.cli import main
 from extract.config import BuildConfig
 
 from .test_build import _assert_provenance
+from .test_readers import make_pdf
 
 CLAIM = "Ketamine blocks the NMDA receptor [12]."
 
@@ -201,3 +202,43 @@ def test_rows_of_corpus_files_are_documents(tmp_path: Path, nlp: Language) -> No
         "pages.csv#x1": "ok", "pages.parquet#a": "ok", "pages.parquet#b": "error", "pages.parquet#c": "ok",
     }  # fmt: skip
     _assert_provenance(out)
+
+
+def test_html_and_pdf_inputs_keep_provenance_and_pages(tmp_path: Path, nlp: Language) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "page.html").write_text(
+        "<html><head><title>Ketamine facts</title>"
+        '<link rel="canonical" href="https://example.org/ketamine"></head><body>'
+        "<nav>Home | About | Shop</nav><script>var x = 1;</script>"
+        "<article><h1>Ketamine facts</h1><p>Ketamine blocks the NMDA receptor [12].</p>"
+        "<p>Its antidepressant effects appear within 24 hours.</p></article>"
+        "<footer>Copyright 2024</footer></body></html>",
+        "utf-8",
+    )
+    (corpus / "paper.pdf").write_bytes(
+        make_pdf(
+            [
+                ["Ketamine blocks the NMDA receptor [12]."],
+                ["Esketamine nasal spray was approved in 2019."],
+            ],
+            title="A paper",
+        )
+    )
+    out = tmp_path / "out"
+    build([corpus], out, progress=False, nlp=nlp)
+    _assert_provenance(out)
+    documents = pd.read_parquet(out / "documents.parquet").set_index("source_file")
+    assert documents.loc["page.html", "title"] == "Ketamine facts"
+    assert documents.loc["page.html", "url"] == "https://example.org/ketamine"
+    assert "Shop" not in documents.loc["page.html", "text"]
+    assert "var x" not in documents.loc["page.html", "text"]
+    assert len(documents.loc["paper.pdf", "page_starts"]) == 2
+    claims = pd.read_parquet(out / "claims.parquet")
+    pdf = claims[claims.source_file == "paper.pdf"]
+    pdf_pages = dict(zip(pdf.text, pdf.page, strict=True))
+    assert pdf_pages == {
+        "Ketamine blocks the NMDA receptor [12].": 1,
+        "Esketamine nasal spray was approved in 2019.": 2,
+    }
+    assert claims[claims.source_file == "page.html"].page.isna().all()
