@@ -1,36 +1,50 @@
-"""Build a claim dataset: read → NLP pass → records → validate → write."""
+"""Build a claim dataset: read → NLP pass → records → validate → write, streaming.
+
+Documents flow through in input order and rows are written as they come (Parquet row
+groups), so memory does not grow with the corpus. Unchanged inputs are served from the
+result cache (:mod:`extract.cache`) without loading the model.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import sys
 import time
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pyarrow.parquet as pq
 from spacy.language import Language
 from tqdm import tqdm
 
 from . import __version__
+from .cache import ResultCache, file_digest
 from .claims import DOC_STATS_ATTR, SENTENCES_ATTR
 from .config import EXTRACTOR_VERSION, BuildConfig
-from .contract import schema_version
-from .errors import ClaimsetError, UsageError
-from .pipeline import load_pipeline, pipeline_info
-from .read import SAMPLE_CORPUS_DIR, ReadOptions, discover_inputs, read_documents
+from .contract import arrow_schema, schema_version
+from .errors import UsageError
+from .pipeline import load_pipeline, model_version, pipeline_info
+from .read import SAMPLE_CORPUS_DIR, InputFile, ReadOptions, discover_inputs, read_documents
 from .records import ClaimRecord, DocumentRecord, claims_from_sentences
 from .sources import SourceDocument
-from .write import BuildDir, to_table
+from .write import TABLE_FILES, BuildDir, to_table
 
 DEFAULT_OUT_DIR = Path("output")
 # Statuses whose text goes through the NLP pass.
 PROCESSED_STATUSES = frozenset({"ok", "decode_fallback"})
 EXIT_SOME_DOCUMENTS_FAILED = 3
+ROWS_PER_GROUP = 4096
+# Documents per spaCy memory zone (single process): bounds the vocabulary's growth.
+DOCS_PER_ZONE = 512
+
+T = TypeVar("T")
+Sentences = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class BuildSummary:
     n_cited: int
     by_type: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
+    n_cached_files: int = 0
 
     @property
     def n_errors(self) -> int:
@@ -82,6 +97,8 @@ def text_chunks(text: str, max_chars: int) -> list[tuple[int, str]]:
 
 def _shift(sentence: dict[str, Any], offset: int, index_offset: int) -> dict[str, Any]:
     """Map a chunk's sentence record back to offsets in the whole document."""
+    if offset == 0 and index_offset == 0:
+        return sentence
     claims = []
     for claim in sentence["claims"]:
         entities = [
@@ -104,53 +121,79 @@ def _shift(sentence: dict[str, Any], offset: int, index_offset: int) -> dict[str
     }
 
 
-def _page_of(page_starts: Sequence[int], offset: int) -> int | None:
-    return bisect_right(page_starts, offset) if page_starts else None
+def analyse_texts(
+    get_nlp: Callable[[], Language],
+    items: Iterable[T],
+    text_of: Callable[[T], str | None],
+    config: BuildConfig,
+) -> Iterator[tuple[T, Sentences, Counter[str]]]:
+    """The NLP pass over a stream: each item with its sentence records, in input order.
 
-
-def extract_documents(
-    nlp: Language, documents: Iterable[SourceDocument], config: BuildConfig
-) -> Iterator[tuple[SourceDocument, DocumentRecord, list[ClaimRecord]]]:
-    """The unit of work: read documents in, one document record and its claims out each.
-
-    Documents not readable as text pass through with no claims. Long texts are processed in
-    chunks cut at line breaks, and offsets are mapped back to the whole text.
+    Items whose ``text_of`` is None pass straight through. The model is loaded (by
+    ``get_nlp``) only when the first text arrives. Long texts go in pieces cut at line
+    breaks, with offsets mapped back.
     """
-    pending: list[SourceDocument] = []
+    stream = iter(items)
+    for item in stream:
+        if text_of(item) is None:
+            yield item, [], Counter()
+            continue
+        nlp = get_nlp()
+        rest = itertools.chain([item], stream)
+        if config.n_process > 1:
+            yield from _pipe(nlp, rest, text_of, config)
+        else:
+            while block := list(itertools.islice(rest, DOCS_PER_ZONE)):
+                with nlp.memory_zone():
+                    yield from _pipe(nlp, block, text_of, config)
+        return
 
-    def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
-        for document in documents:
-            pending.append(document)
-            if document.status not in PROCESSED_STATUSES:
+
+def _pipe(
+    nlp: Language, items: Iterable[T], text_of: Callable[[T], str | None], config: BuildConfig
+) -> Iterator[tuple[T, Sentences, Counter[str]]]:
+    max_chars = config.max_chars_per_doc or nlp.max_length
+    pending: dict[int, T] = {}
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int, bool]]]:
+        for position, item in enumerate(items):
+            pending[position] = item
+            text = text_of(item)
+            if text is None:
                 continue
-            chunks = text_chunks(document.text, config.max_chars_per_doc or nlp.max_length)
+            chunks = text_chunks(text, max_chars)
             for number, (offset, chunk) in enumerate(chunks):
-                yield chunk, (len(pending) - 1, offset, len(chunks) - number - 1)
+                yield chunk, (position, offset, number == len(chunks) - 1)
 
-    sentences: list[dict[str, Any]] = []
+    sentences: Sentences = []
     stats: Counter[str] = Counter()
     emitted = 0
-    for doc, (position, offset, remaining) in nlp.pipe(
+    for doc, (position, offset, last) in nlp.pipe(
         pieces(), as_tuples=True, batch_size=config.batch_size, n_process=config.n_process
     ):
-        while emitted < position:  # documents before this one had no text to process
-            yield _finish(pending[emitted], [], Counter())
+        while emitted < position:  # items before this one had no text
+            yield pending.pop(emitted), [], Counter()
             emitted += 1
         base = len(sentences)
         sentences.extend(_shift(s, offset, base) for s in doc._.get(SENTENCES_ATTR))
         stats.update(doc._.get(DOC_STATS_ATTR) or {})
-        if remaining == 0:
-            yield _finish(pending[position], sentences, stats)
+        if last:
+            yield pending.pop(position), sentences, stats
             emitted = position + 1
             sentences, stats = [], Counter()
-    while emitted < len(pending):
-        yield _finish(pending[emitted], [], Counter())
+    while emitted in pending:
+        yield pending.pop(emitted), [], Counter()
         emitted += 1
 
 
-def _finish(
-    document: SourceDocument, sentences: list[dict[str, Any]], stats: Counter[str]
-) -> tuple[SourceDocument, DocumentRecord, list[ClaimRecord]]:
+def _page_of(page_starts: Sequence[int], offset: int) -> int | None:
+    return bisect_right(page_starts, offset) if page_starts else None
+
+
+def records_for(
+    document: SourceDocument, sentences: Sentences, stats: Counter[str]
+) -> tuple[DocumentRecord, list[ClaimRecord]]:
+    """The document's row and its claim rows (sentences: the NLP pass's records)."""
     claims = claims_from_sentences(
         doc_id=document.doc_id,
         source_file=document.source_file,
@@ -179,23 +222,82 @@ def _finish(
         status=document.status,
         status_detail=document.status_detail,
     )
-    return document, record, claims
+    return record, claims
 
 
-def _mark_duplicates(documents: Iterable[SourceDocument]) -> Iterator[SourceDocument]:
-    """Same bytes under a second name: keep the first (sorted) copy, record the others."""
-    seen: dict[str, str] = {}
-    for document in documents:
-        if document.status in PROCESSED_STATUSES or document.status == "empty":
-            first = seen.setdefault(document.doc_id, document.source_file)
-            if first != document.source_file:
-                document = replace(
-                    document,
-                    status="duplicate",
-                    status_detail=f"same content as {first}",
-                    doc_id=hashlib.sha256(f"duplicate:{document.source_file}".encode()).hexdigest(),
-                )
-        yield document
+def extract_documents(
+    nlp: Language, documents: Iterable[SourceDocument], config: BuildConfig
+) -> Iterator[tuple[DocumentRecord, list[ClaimRecord]]]:
+    """The unit of work: read documents in, each one's record and claims out, in order."""
+    analysed = analyse_texts(
+        lambda: nlp,
+        documents,
+        lambda d: d.text if d.status in PROCESSED_STATUSES else None,
+        config,
+    )
+    for document, sentences, stats in analysed:
+        yield records_for(document, sentences, stats)
+
+
+class _Duplicates:
+    """Same content under a second name: the first (in input order) is kept."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+
+    def check(self, doc_id: str, source_file: str, status: str) -> str | None:
+        """The earlier source with this content, or None if this is the first."""
+        if status not in PROCESSED_STATUSES and status != "empty":
+            return None
+        first = self.first.setdefault(doc_id, source_file)
+        return None if first == source_file else first
+
+
+def _duplicate_id(source_file: str) -> str:
+    return hashlib.sha256(f"duplicate:{source_file}".encode()).hexdigest()
+
+
+class _TableWriter:
+    """Validated rows written as Parquet row groups as they come."""
+
+    def __init__(self, path: Path, table: str, metadata: dict[str, str]) -> None:
+        self.table = table
+        self.metadata = metadata
+        schema = arrow_schema(table)
+        merged = {
+            **(schema.metadata or {}),
+            **{k.encode(): v.encode() for k, v in metadata.items()},
+        }
+        self.writer = pq.ParquetWriter(
+            path, schema.with_metadata(merged), compression="zstd", use_dictionary=True
+        )
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= ROWS_PER_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(to_table(self.table, self.rows, self.metadata))
+            self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+@dataclass
+class _FileResult:
+    """What one input file gives: its document rows and claim rows."""
+
+    item: InputFile
+    key: str | None
+    doc_rows: list[dict[str, Any]] = field(default_factory=list)
+    claim_rows: list[dict[str, Any]] = field(default_factory=list)
+    cacheable: bool = True
+    from_cache: bool = False
 
 
 class _OutputLock:
@@ -229,11 +331,13 @@ def build(
     *,
     progress: bool = True,
     nlp: Language | None = None,
+    use_cache: bool = True,
 ) -> BuildSummary:
     """Build ``claims.parquet`` and ``documents.parquet`` in ``out_dir`` from ``inputs``.
 
     With no inputs, builds the bundled sample corpus. ``nlp`` reuses an already loaded
-    pipeline (from :func:`extract.pipeline.load_pipeline` with the same model).
+    pipeline (from :func:`extract.pipeline.load_pipeline` with the same model);
+    ``use_cache=False`` processes every input afresh.
     """
     config = config or BuildConfig()
     if config.n_process < 1:
@@ -245,109 +349,238 @@ def build(
             "no readable inputs found (.txt, .md, .html, .pdf, .jsonl, .csv, .parquet); "
             "pass files or folders that contain them"
         )
-    nlp = nlp or load_pipeline(config.model)
-    info = pipeline_info(nlp, config.model)
-    options = ReadOptions(text_column=config.text_column, id_column=config.id_column)
-    documents = _mark_duplicates(
-        document for item in files for document in read_documents(item, options)
-    )
-
+    version = model_version(config.model, nlp)
+    fingerprint = config.fingerprint(version)
     with _OutputLock(out_dir):
+        cache = ResultCache(out_dir, fingerprint) if use_cache else None
         build_dir = BuildDir(out_dir)
         try:
-            summary = _run(
-                nlp, info, documents, files, out_dir, build_dir, config, progress, started
+            summary = _Build(config, fingerprint, version, nlp, cache, progress).run(
+                files, out_dir, build_dir, started
             )
             build_dir.commit()
         except BaseException:
             build_dir.discard()
             raise
+        if cache is not None:
+            cache.prune()
     return summary
 
 
-def _run(
-    nlp: Language,
-    info: dict[str, Any],
-    documents: Iterable[SourceDocument],
-    files: Sequence[Any],
-    out_dir: Path,
-    build_dir: BuildDir,
-    config: BuildConfig,
-    progress: bool,
-    started: float,
-) -> BuildSummary:
-    doc_rows: list[dict[str, Any]] = []
-    claim_rows: list[dict[str, Any]] = []
-    bar = tqdm(
-        total=len(files),
-        unit="file",
-        file=sys.stderr,
-        disable=not progress or len(files) < 2,
-        desc="claimset build",
-    )
-    seen_files: set[str] = set()
-    with bar:
-        for document, record, claims in extract_documents(nlp, documents, config):
-            doc_rows.append(record.to_row())
-            claim_rows.extend(claim.to_row() for claim in claims)
-            file_name = document.source_file.split("#", 1)[0]
-            if file_name not in seen_files:
-                seen_files.add(file_name)
-                bar.update(1)
+class _Build:
+    """One run: streams every input through cache or NLP into the table writers."""
 
-    # Sorted rows and no timestamps in the tables: identical inputs give identical files.
-    doc_rows.sort(key=lambda row: row["source_file"])
-    claim_rows.sort(key=lambda row: (row["source_file"], row["char_start"], row["char_end"]))
-    fingerprint = config.fingerprint(info["model_version"])
-    metadata = {
-        "claimset.version": __version__,
-        "claimset.extractor_version": EXTRACTOR_VERSION,
-        "claimset.config_fingerprint": fingerprint,
-        "spacy.version": info["spacy_version"],
-        "spacy.model_name": info["model_name"],
-        "spacy.model_version": info["model_version"],
-        "spacy.pipe_names": ",".join(info["pipe_names"]),
-    }
-    build_dir.write_table("document", to_table("document", doc_rows, metadata))
-    build_dir.write_table("claim", to_table("claim", claim_rows, metadata))
-    errors = [
-        {"source_file": r["source_file"], "status": r["status"], "detail": r["status_detail"]}
-        for r in doc_rows
-        if r["status"] == "error"
-    ]
-    build_dir.write_jsonl("errors.jsonl", errors)
-    by_type = Counter(row["claim_type"] for row in claim_rows)
-    by_status = Counter(row["status"] for row in doc_rows)
-    summary = BuildSummary(
-        out_dir=out_dir,
-        n_documents=len(doc_rows),
-        n_sentences=sum(row["n_sentences"] for row in doc_rows),
-        n_claims=len(claim_rows),
-        n_cited=sum(1 for row in claim_rows if row["has_citation"]),
-        by_type=dict(by_type),
-        by_status=dict(by_status),
-    )
-    build_dir.write_manifest(
-        {
-            "claimset_version": __version__,
-            "extractor_version": EXTRACTOR_VERSION,
-            "schema_versions": {name: schema_version(name) for name in ("claim", "document")},
-            "config": config.as_dict(),
-            "config_fingerprint": fingerprint,
-            "pipeline": info,
-            "inputs": {row["source_file"]: row["doc_id"] for row in doc_rows},
-            "counts": {
-                "documents": summary.n_documents,
-                "sentences": summary.n_sentences,
-                "claims": summary.n_claims,
-                "claims_with_citation": summary.n_cited,
-                "claims_by_type": dict(sorted(by_type.items())),
-                "documents_by_status": dict(sorted(by_status.items())),
-            },
-            "duration_s": round(time.monotonic() - started, 3),
+    def __init__(
+        self,
+        config: BuildConfig,
+        fingerprint: str,
+        version: str,
+        nlp: Language | None,
+        cache: ResultCache | None,
+        progress: bool,
+    ) -> None:
+        self.config = config
+        self.fingerprint = fingerprint
+        self.version = version
+        self.nlp = nlp
+        self.cache = cache
+        self.progress = progress
+        self.options = ReadOptions(text_column=config.text_column, id_column=config.id_column)
+        self.duplicates = _Duplicates()
+        self.n_cached_files = 0
+
+    def get_nlp(self) -> Language:
+        if self.nlp is None:
+            self.nlp = load_pipeline(self.config.model)
+        return self.nlp
+
+    def _key(self, item: InputFile) -> str | None:
+        if self.cache is None:
+            return None
+        digest = file_digest(item.path)
+        return None if digest is None else f"{digest}-{item.format}"
+
+    def _work(
+        self, files: Sequence[InputFile]
+    ) -> Iterator[tuple[_FileResult, SourceDocument | None]]:
+        """Each input file's documents, or (cache hit) the file with no document to process."""
+        for item in files:
+            result = _FileResult(item, self._key(item))
+            cached = self.cache.get(result.key) if self.cache and result.key else None
+            if cached is not None:
+                self.n_cached_files += 1
+                result.from_cache = True
+                result.doc_rows, result.claim_rows = _renamed(cached, item)
+                yield result, None
+                continue
+            for document in read_documents(item, self.options):
+                yield result, document
+            yield result, None  # end of this file
+
+    def _files(self, files: Sequence[InputFile]) -> Iterator[_FileResult]:
+        """Finished files, in order, with their rows (fresh from NLP or from the cache)."""
+        analysed = analyse_texts(
+            self.get_nlp,
+            self._work(files),
+            lambda work: (
+                work[1].text
+                if work[1] is not None
+                and work[1].status in PROCESSED_STATUSES
+                and self._first_copy(work[0], work[1])
+                else None
+            ),
+            self.config,
+        )
+        for (result, document), sentences, stats in analysed:
+            if document is None:
+                yield result
+                continue
+            duplicate_of = self.duplicates.first.get(document.doc_id)
+            if duplicate_of not in (None, document.source_file):
+                document = replace(
+                    document,
+                    status="duplicate",
+                    status_detail=f"same content as {duplicate_of}",
+                    doc_id=_duplicate_id(document.source_file),
+                )
+            record, claims = records_for(document, sentences, stats)
+            result.doc_rows.append(record.to_row())
+            result.claim_rows.extend(claim.to_row() for claim in claims)
+
+    def _first_copy(self, result: _FileResult, document: SourceDocument) -> bool:
+        """Record the document's content; False when an earlier input had the same."""
+        first = self.duplicates.check(document.doc_id, document.source_file, document.status)
+        if first is not None and not first.startswith(result.item.source_file + "#"):
+            result.cacheable = False  # depends on another file: do not cache
+        return first is None
+
+    def _should_cache(self, result: _FileResult) -> bool:
+        """Fresh results that depend on no other input (no duplicates) are cached."""
+        if self.cache is None or result.key is None or result.from_cache:
+            return False
+        return result.cacheable and all(r["status"] != "duplicate" for r in result.doc_rows)
+
+    def _mark_cached_duplicates(self, result: _FileResult) -> None:
+        """Cached rows meet the duplicates of this run's earlier inputs."""
+        dropped: set[str] = set()
+        rows = []
+        for row in result.doc_rows:
+            first = self.duplicates.check(row["doc_id"], row["source_file"], row["status"])
+            if first is not None and row["status"] != "duplicate":
+                dropped.add(row["doc_id"])
+                row = {
+                    **row,
+                    "status": "duplicate",
+                    "status_detail": f"same content as {first}",
+                    "doc_id": _duplicate_id(row["source_file"]),
+                    "n_sentences": 0,
+                    "n_claims": 0,
+                    "n_chrome_lines": 0,
+                    "n_spam_phrases": 0,
+                }
+            rows.append(row)
+        result.doc_rows = rows
+        if dropped:
+            result.claim_rows = [r for r in result.claim_rows if r["doc_id"] not in dropped]
+
+    def run(
+        self, files: Sequence[InputFile], out_dir: Path, build_dir: BuildDir, started: float
+    ) -> BuildSummary:
+        metadata = {
+            "claimset.version": __version__,
+            "claimset.extractor_version": EXTRACTOR_VERSION,
+            "claimset.config_fingerprint": self.fingerprint,
+            "spacy.version": pipeline_info(None, self.config.model)["spacy_version"],
+            "spacy.model_name": self.config.model,
+            "spacy.model_version": self.version,
         }
-    )
-    return summary
+        writers = {
+            name: _TableWriter(build_dir.path / TABLE_FILES[name], name, metadata)
+            for name in ("document", "claim")
+        }
+        by_type: Counter[str] = Counter()
+        by_status: Counter[str] = Counter()
+        inputs: dict[str, str] = {}
+        n_sentences = n_claims = n_cited = 0
+        bar = tqdm(
+            total=len(files),
+            unit="file",
+            file=sys.stderr,
+            disable=not self.progress or len(files) < 2,
+            desc="claimset build",
+        )
+        with bar, build_dir.jsonl_writer("errors.jsonl") as errors:
+            for result in self._files(files):
+                if self._should_cache(result):
+                    assert self.cache is not None and result.key is not None
+                    self.cache.put(result.key, result.doc_rows, result.claim_rows)
+                self._mark_cached_duplicates(result)
+                writers["document"].add(result.doc_rows)
+                writers["claim"].add(result.claim_rows)
+                for row in result.doc_rows:
+                    by_status[row["status"]] += 1
+                    n_sentences += row["n_sentences"]
+                    inputs[row["source_file"]] = row["doc_id"]
+                    if row["status"] == "error":
+                        errors.write(
+                            {
+                                "source_file": row["source_file"],
+                                "status": row["status"],
+                                "detail": row["status_detail"],
+                            }
+                        )
+                for row in result.claim_rows:
+                    by_type[row["claim_type"]] += 1
+                    n_claims += 1
+                    n_cited += row["has_citation"]
+                bar.update(1)
+            for writer in writers.values():
+                writer.close()
+        summary = BuildSummary(
+            out_dir=out_dir,
+            n_documents=sum(by_status.values()),
+            n_sentences=n_sentences,
+            n_claims=n_claims,
+            n_cited=n_cited,
+            by_type=dict(by_type),
+            by_status=dict(by_status),
+            n_cached_files=self.n_cached_files,
+        )
+        build_dir.write_manifest(
+            {
+                "claimset_version": __version__,
+                "extractor_version": EXTRACTOR_VERSION,
+                "schema_versions": {name: schema_version(name) for name in ("claim", "document")},
+                "config": self.config.as_dict(),
+                "config_fingerprint": self.fingerprint,
+                "pipeline": pipeline_info(self.nlp, self.config.model),
+                "inputs": inputs,
+                "counts": {
+                    "documents": summary.n_documents,
+                    "sentences": summary.n_sentences,
+                    "claims": summary.n_claims,
+                    "claims_with_citation": summary.n_cited,
+                    "claims_by_type": dict(sorted(by_type.items())),
+                    "documents_by_status": dict(sorted(by_status.items())),
+                    "input_files": len(files),
+                    "input_files_from_cache": self.n_cached_files,
+                },
+                "duration_s": round(time.monotonic() - started, 3),
+            }
+        )
+        return summary
 
 
-__all__ = ["BuildSummary", "ClaimsetError", "build", "extract_documents", "text_chunks"]
+def _renamed(
+    cached: tuple[list[dict[str, Any]], list[dict[str, Any]]], item: InputFile
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cached rows under the file's current name (the same bytes may have moved)."""
+    doc_rows, claim_rows = cached
+    names: dict[str, str] = {}
+    renamed_docs = []
+    for row in doc_rows:
+        name = item.source_file if row["row_id"] is None else f"{item.source_file}#{row['row_id']}"
+        names[row["doc_id"]] = name
+        renamed_docs.append({**row, "source_file": name})
+    renamed_claims = [{**row, "source_file": names[row["doc_id"]]} for row in claim_rows]
+    return renamed_docs, renamed_claims

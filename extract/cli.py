@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         default="id",
         help="corpus files: column holding the row id (default: id; row numbers if absent)",
     )
+    build_cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="process every input afresh (default: reuse results of unchanged inputs)",
+    )
     build_cmd.add_argument("--quiet", action="store_true", help="no progress bar, no summary line")
     eval_cmd = commands.add_parser(
         "eval",
@@ -133,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 text_column=args.text_column,
                 id_column=args.id_column,
             )
-            summary = build(args.inputs, args.out, config, progress=not args.quiet)
+            summary = build(
+                args.inputs, args.out, config, progress=not args.quiet, use_cache=not args.no_cache
+            )
             if not args.quiet:
                 print(summary.line())
             return EXIT_SOME_DOCUMENTS_FAILED if summary.n_errors else 0

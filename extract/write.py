@@ -21,9 +21,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -71,6 +72,14 @@ def _replace_symlink(link: Path, target: str) -> None:
     os.replace(staging, link)
 
 
+class JsonlWriter:
+    def __init__(self, handle: TextIO) -> None:
+        self.handle = handle
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        self.handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+
 class BuildDir:
     """A fresh folder for one build's files, committed (or discarded) as a whole."""
 
@@ -85,11 +94,11 @@ class BuildDir:
         pq.write_table(table, path, compression="zstd", use_dictionary=True)
         _fsync(path)
 
-    def write_jsonl(self, filename: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    @contextmanager
+    def jsonl_writer(self, filename: str) -> Iterator[JsonlWriter]:
         path = self.path / filename
         with path.open("w", encoding="utf-8") as handle:
-            for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+            yield JsonlWriter(handle)
         _fsync(path)
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
