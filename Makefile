@@ -23,3 +23,6 @@ lint: $(VENV)
 
 clean:
 	rm -rf $(VENV) output/*.parquet output/manifest.json
+
+bench: $(VENV)
+	$(PY) benchmarks/bench.py

