@@ -97,7 +97,7 @@ def peak_rss_mib(command: list[str]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=120, help="documents in the 1x corpus")
+    parser.add_argument("--docs", type=int, default=160, help="documents in the 1x corpus")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
     args = parser.parse_args()

@@ -312,7 +312,7 @@ class _TableWriter:
 
 
 @dataclass
-class _FileResult:
+class FileResult:
     """What one input file gives: fresh rows, or (cache hit) its cached tables."""
 
     item: InputFile
@@ -424,7 +424,7 @@ class _Build:
             self.nlp = load_pipeline(self.config.model)
         return self.nlp
 
-    def _key(self, item: InputFile) -> str | None:
+    def cache_key(self, item: InputFile) -> str | None:
         if self.cache is None:
             return None
         digest = file_digest(item.path)
@@ -432,10 +432,10 @@ class _Build:
 
     def _work(
         self, files: Sequence[InputFile]
-    ) -> Iterator[tuple[_FileResult, SourceDocument | None]]:
+    ) -> Iterator[tuple[FileResult, SourceDocument | None]]:
         """Each input file's documents, or (cache hit) the file with no document to process."""
         for item in files:
-            result = _FileResult(item, self._key(item))
+            result = FileResult(item, self.cache_key(item))
             cached = self.cache.get(result.key) if self.cache and result.key else None
             if cached is not None:
                 self.n_cached_files += 1
@@ -446,7 +446,7 @@ class _Build:
                 yield result, document
             yield result, None  # end of this file
 
-    def _files(self, files: Sequence[InputFile]) -> Iterator[_FileResult]:
+    def local_results(self, files: Sequence[InputFile]) -> Iterator[FileResult]:
         """Finished files, in order, with their rows (fresh from NLP or from the cache)."""
         analysed = analyse_texts(
             self.get_nlp,
@@ -476,58 +476,73 @@ class _Build:
             result.doc_rows.append(record.to_row())
             result.claim_rows.extend(claim.to_row() for claim in claims)
 
-    def _first_copy(self, result: _FileResult, document: SourceDocument) -> bool:
+    def _first_copy(self, result: FileResult, document: SourceDocument) -> bool:
         """Record the document's content; False when an earlier input had the same."""
         first = self.duplicates.check(document.doc_id, document.source_file, document.status)
         if first is not None and not first.startswith(result.item.source_file + "#"):
             result.cacheable = False  # depends on another file: do not cache
         return first is None
 
-    def _should_cache(self, result: _FileResult) -> bool:
+    def _should_cache(self, result: FileResult) -> bool:
         """Fresh results that depend on no other input (no duplicates) are cached."""
         if self.cache is None or result.key is None or result.cached is not None:
             return False
         return result.cacheable and all(r["status"] != "duplicate" for r in result.doc_rows)
 
-    def _cached_rows_meet_duplicates(self, result: _FileResult) -> bool:
-        """Register a cache hit's documents; True if one repeats an earlier input's content.
+    def meet_duplicates(self, result: FileResult) -> None:
+        """Register a file's documents; those repeating an earlier input become duplicates.
 
-        Then (rarely) the hit is turned into plain rows and those documents become
-        duplicates, their claims dropped.
+        Local fresh results were checked before the NLP pass, so this changes nothing for
+        them; cache hits and results from other workers meet the run's earlier inputs here
+        (then, rarely, a hit is turned into plain rows and its claims dropped).
         """
-        assert result.cached is not None
-        documents = result.cached.documents
-        ids = documents.column("doc_id").to_pylist()
-        names = documents.column("source_file").to_pylist()
-        statuses = documents.column("status").to_pylist()
+        keys: Iterable[tuple[str, str, str]]
+        if result.cached is not None:
+            documents = result.cached.documents
+            keys = zip(
+                documents.column("doc_id").to_pylist(),
+                documents.column("source_file").to_pylist(),
+                documents.column("status").to_pylist(),
+                strict=True,
+            )
+        else:
+            keys = ((r["doc_id"], r["source_file"], r["status"]) for r in result.doc_rows)
         repeats = {
             doc_id: first
-            for doc_id, name, status in zip(ids, names, statuses, strict=True)
+            for doc_id, name, status in keys
             if (first := self.duplicates.check(doc_id, name, status)) is not None
             and status != "duplicate"
         }
         if not repeats:
-            return False
-        doc_rows = []
-        for row in documents.to_pylist():
-            if row["doc_id"] in repeats:
-                row = {
-                    **row,
-                    "status": "duplicate",
-                    "status_detail": f"same content as {repeats[row['doc_id']]}",
-                    "doc_id": _duplicate_id(row["source_file"]),
-                    "n_sentences": 0,
-                    "n_claims": 0,
-                    "n_chrome_lines": 0,
-                    "n_spam_phrases": 0,
-                }
-            doc_rows.append(row)
-        result.doc_rows = doc_rows
-        result.claim_rows = [
-            row for row in result.cached.claims.to_pylist() if row["doc_id"] not in repeats
+            return
+        if result.cached is not None:
+            result.doc_rows = result.cached.documents.to_pylist()
+            result.claim_rows = result.cached.claims.to_pylist()
+            result.cached = None
+        result.doc_rows = [
+            {
+                **row,
+                "status": "duplicate",
+                "status_detail": f"same content as {repeats[row['doc_id']]}",
+                "doc_id": _duplicate_id(row["source_file"]),
+                "n_sentences": 0,
+                "n_claims": 0,
+                "n_chrome_lines": 0,
+                "n_spam_phrases": 0,
+            }
+            if row["doc_id"] in repeats
+            else row
+            for row in result.doc_rows
         ]
-        result.cached = None
-        return True
+        result.claim_rows = [r for r in result.claim_rows if r["doc_id"] not in repeats]
+
+    def results(self, files: Sequence[InputFile]) -> Iterator[FileResult]:
+        """Every input file's result in order: from this process, or from the Dask cluster."""
+        if self.config.engine == "dask":
+            from .engine_dask import dask_results
+
+            return dask_results(self, files)
+        return self.local_results(files)
 
     def run(
         self, files: Sequence[InputFile], out_dir: Path, build_dir: BuildDir, started: float
@@ -556,13 +571,14 @@ class _Build:
             desc="claimset build",
         )
         with bar, build_dir.jsonl_writer("errors.jsonl") as errors:
-            for result in self._files(files):
+            for result in self.results(files):
                 if self._should_cache(result):
                     assert self.cache is not None and result.key is not None
                     self.cache.put(
                         result.key, result.item.source_file, result.doc_rows, result.claim_rows
                     )
-                if result.cached is not None and not self._cached_rows_meet_duplicates(result):
+                self.meet_duplicates(result)
+                if result.cached is not None:
                     documents, claims = result.cached.documents, result.cached.claims
                     writers["document"].add_table(documents)
                     writers["claim"].add_table(claims)

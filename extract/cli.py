@@ -29,6 +29,7 @@ examples:
   claimset build ../shared/seeds --out /tmp/seeds
   claimset build a.txt notes/ --model en_core_web_md --n-process 2
   claimset build scraped.jsonl --text-column body --id-column url
+  claimset build pages/ --engine dask --scheduler tcp://scheduler.example.org:8786
 
 reads .txt .md .html .htm .pdf, and .jsonl .csv .parquet corpora (one document per row).
 writes OUT/claims.parquet, OUT/documents.parquet, OUT/errors.jsonl and OUT/manifest.json,
@@ -89,6 +90,17 @@ def _parser() -> argparse.ArgumentParser:
         help="corpus files: column holding the row id (default: id; row numbers if absent)",
     )
     build_cmd.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where the NLP pass runs: this machine (default) or a Dask cluster",
+    )
+    build_cmd.add_argument(
+        "--scheduler",
+        default=None,
+        help="with --engine dask: the scheduler address (default: a local 2-worker cluster)",
+    )
+    build_cmd.add_argument(
         "--no-cache",
         action="store_true",
         help="process every input afresh (default: reuse results of unchanged inputs)",
@@ -137,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 n_process=args.n_process,
                 text_column=args.text_column,
                 id_column=args.id_column,
+                engine=args.engine,
+                scheduler=args.scheduler,
             )
             summary = build(
                 args.inputs, args.out, config, progress=not args.quiet, use_cache=not args.no_cache

@@ -29,6 +29,9 @@ class BuildConfig:
     # Longer texts are processed in pieces cut at line breaks (default: the model's
     # max_length); sentences never cross a line break, so results do not depend on it.
     max_chars_per_doc: int | None = field(default=None, compare=False)
+    # "local" (this machine, --n-process workers) or "dask" (a Dask cluster; same results).
+    engine: str = field(default="local", compare=False)
+    scheduler: str | None = field(default=None, compare=False)
 
     def extraction_settings(self) -> dict[str, str]:
         return {

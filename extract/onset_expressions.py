@@ -299,15 +299,22 @@ def _numeric_candidates(text: str) -> list[_Cand]:
             lo, hi = min(lo, hi), max(lo, hi)
         min_s, max_s = _apply_prefix(pre, lo, hi)
 
-        start = pre_start
-        end = m.end()
-        if take_to is not None:
-            start = left.start("take") + max(0, m.start() - _LEFT_WINDOW)
-            end = take_to.end()
-        elif tail is not None:
-            end = tail.end()
+        start, end = _span_bounds(m, left, pre_start, take_to, tail)
         out.append((start, end, min_s, max_s, False))
     return out
+
+
+def _span_bounds(
+    m: re.Match[str],
+    left: re.Match[str],
+    pre_start: int,
+    take_to: re.Match[str] | None,
+    tail: re.Match[str] | None,
+) -> tuple[int, int]:
+    """Where an expression starts and ends: "takes … to act" and "… after IV" widen it."""
+    if take_to is not None:
+        return left.start("take") + max(0, m.start() - _LEFT_WINDOW), take_to.end()
+    return pre_start, tail.end() if tail is not None else m.end()
 
 
 def _vague_candidates(text: str) -> list[_Cand]:
@@ -333,12 +340,7 @@ def _vague_candidates(text: str) -> list[_Cand]:
         if lo is not None and hi is not None and lo > hi:
             lo, hi = _VAGUE[v2][0], _VAGUE[v1][1]
         min_s, max_s = _apply_prefix(pre, lo, hi)
-        start, end = pre_start, m.end()
-        if take_to is not None:
-            start = left.start("take") + max(0, m.start() - _LEFT_WINDOW)
-            end = take_to.end()
-        elif tail is not None:
-            end = tail.end()
+        start, end = _span_bounds(m, left, pre_start, take_to, tail)
         out.append((start, end, min_s, max_s, False))
     return out
 

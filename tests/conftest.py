@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from extract.claims import SENTENCES_ATTR
 from extract.pipeline import load_pipeline
@@ -31,6 +33,22 @@ def shared_dir(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def component_runner(nlp: Language) -> Callable[[str], Callable[[str], Doc]]:
+    """Run one claimset component (made apart from the pipeline) on a pipeline-processed text."""
+
+    def make(factory: str) -> Callable[[str], Doc]:
+        component = nlp.create_pipe(factory)
+
+        def run(text: str) -> Doc:
+            doc: Doc = component(nlp(text))
+            return doc
+
+        return run
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from spacy.language import Language
 from spacy.tokens import Doc
 
 import extract.negation  # noqa: F401  (registers the factory)
@@ -19,14 +18,10 @@ from extract.negation import NEGATION_KEY, negation_cue
 
 
 @pytest.fixture(scope="module")
-def negated(nlp: Language) -> Callable[[str], Doc]:
-    ruler = nlp.create_pipe("claimset_negation")
-
-    def run(text: str) -> Doc:
-        doc: Doc = ruler(nlp(text))
-        return doc
-
-    return run
+def negated(
+    component_runner: Callable[[str], Callable[[str], Doc]],
+) -> Callable[[str], Doc]:
+    return component_runner("claimset_negation")
 
 
 @pytest.mark.parametrize(

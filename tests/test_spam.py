@@ -11,7 +11,6 @@ from collections.abc import Callable
 from itertools import pairwise
 
 import pytest
-from spacy.language import Language
 from spacy.tokens import Doc
 
 import extract.spam  # noqa: F401  (registers the factory)
@@ -19,14 +18,10 @@ from extract.spam import SPAM_KEY, count_spam_phrases, pasted_keyword_spans, spa
 
 
 @pytest.fixture(scope="module")
-def spammed(nlp: Language) -> Callable[[str], Doc]:
-    ruler = nlp.create_pipe("claimset_spam")
-
-    def run(text: str) -> Doc:
-        doc: Doc = ruler(nlp(text))
-        return doc
-
-    return run
+def spammed(
+    component_runner: Callable[[str], Callable[[str], Doc]],
+) -> Callable[[str], Doc]:
+    return component_runner("claimset_spam")
 
 
 @pytest.mark.parametrize(
