@@ -17,7 +17,6 @@ from extract.config import BuildConfig
 from .conftest import FIXTURES, SEEDS_DIR, shared_dir
 
 
-
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     cluster = distributed.LocalCluster(
