@@ -13,7 +13,7 @@ from .conftest import REPO
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "ruff", "check", "extract", "tests"],
+        [sys.executable, "-m", "ruff", "check", "extract", "tests", "benchmarks"],
         [sys.executable, "-m", "ruff", "format", "--check", "extract"],
         [sys.executable, "-m", "mypy"],
     ],
