@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import itertools
 import sys
+import tempfile
 import time
 from bisect import bisect_right
 from collections import Counter
@@ -30,10 +31,18 @@ from .config import EXTRACTOR_VERSION, BuildConfig
 from .contract import arrow_schema, schema_version, validate_rows
 from .errors import UsageError
 from .model_info import model_version, pipeline_info
-from .read import SAMPLE_CORPUS_DIR, InputFile, ReadOptions, discover_inputs, read_documents
+from .read import (
+    SAMPLE_CORPUS_DIR,
+    InputFile,
+    ReadOptions,
+    discover_inputs,
+    is_url,
+    local_path,
+    read_documents,
+)
 from .records import ClaimRecord, DocumentRecord, claims_from_sentences
 from .sources import SourceDocument
-from .write import TABLE_FILES, BuildDir
+from .write import TABLE_FILES, BuildDir, upload_dataset
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,7 +61,7 @@ Sentences = list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class BuildSummary:
-    out_dir: Path
+    out_dir: Path | str
     n_documents: int
     n_sentences: int
     n_claims: int
@@ -72,7 +81,7 @@ class BuildSummary:
             f"{self.n_claims} claims ({types or 'none'}), {self.n_cited} with citation."
         )
         if self.n_errors:
-            line += f" {self.n_errors} document(s) in error: see {self.out_dir / 'errors.jsonl'}."
+            line += f" {self.n_errors} document(s) in error: see {self.out_dir}/errors.jsonl."
         return line
 
 
@@ -348,8 +357,8 @@ class _OutputLock:
 
 
 def build(
-    inputs: Sequence[Path] = (),
-    out_dir: Path = DEFAULT_OUT_DIR,
+    inputs: Sequence[Path | str] = (),
+    out_dir: Path | str = DEFAULT_OUT_DIR,
     config: BuildConfig | None = None,
     *,
     progress: bool = True,
@@ -365,6 +374,15 @@ def build(
     config = config or BuildConfig()
     if config.n_process < 1:
         raise UsageError("--n-process must be at least 1")
+    if is_url(out_dir):
+        # Object storage has no atomic rename: build locally, then upload, manifest last.
+        with tempfile.TemporaryDirectory(prefix="claimset-") as staging:
+            summary = build(
+                inputs, Path(staging), config, progress=progress, nlp=nlp, use_cache=False
+            )
+            upload_dataset(Path(staging), str(out_dir))
+        return replace(summary, out_dir=str(out_dir))
+    out_dir = local_path(out_dir)
     started = time.monotonic()
     files = discover_inputs(list(inputs) or [SAMPLE_CORPUS_DIR])
     if not files:

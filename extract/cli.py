@@ -67,9 +67,13 @@ def _parser() -> argparse.ArgumentParser:
         epilog=BUILD_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    build_cmd.add_argument("inputs", nargs="*", type=Path, metavar="INPUT")
     build_cmd.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder (default: output/)"
+        "inputs", nargs="*", metavar="INPUT", help="files, folders or fsspec URLs (s3://…)"
+    )
+    build_cmd.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT_DIR),
+        help="output folder or fsspec URL (default: output/)",
     )
     build_cmd.add_argument(
         "--model",

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from .errors import UsageError
 from .read_corpus import iter_corpus_rows
@@ -55,16 +56,52 @@ def _walk(folder: Path) -> Iterable[Path]:
             yield Path(root) / name
 
 
-def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
-    """Files to read under ``paths`` (files or folders), sorted, hidden files skipped.
+def is_url(location: str | Path) -> bool:
+    """A location fsspec should open ("s3://…", "gs://…", "memory://…"), not a local path."""
+    text = str(location)
+    return "://" in text and not text.startswith("file://")
 
-    ``source_file`` is relative to the deepest folder holding every input, so a single
-    folder input gives names relative to that folder.
+
+def local_path(location: str | Path) -> Path:
+    text = str(location)
+    return Path(text[len("file://") :]) if text.startswith("file://") else Path(text)
+
+
+def _discover_url(url: str) -> list[InputFile]:
+    """Inputs under an fsspec URL, named relative to it (a file: its own name)."""
+    from upath import UPath  # fsspec-backed paths, only for URL inputs
+
+    root = UPath(url)
+    if not root.exists():
+        raise UsageError(f"input {url!r} does not exist: check the URL and credentials")
+    candidates = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    found = []
+    for file in candidates:
+        fmt = FORMATS.get(file.suffix.lower())
+        relative = file.relative_to(root).as_posix() if root.is_dir() else file.name
+        if fmt is None or any(part.startswith(".") for part in relative.split("/")):
+            continue
+        # UPath implements the pathlib API over fsspec; the readers only use that API.
+        found.append(InputFile(cast(Path, file), relative, fmt))
+    return found
+
+
+def discover_inputs(paths: Sequence[Path | str]) -> list[InputFile]:
+    """Files to read under ``paths`` (files, folders or fsspec URLs), sorted, hidden skipped.
+
+    ``source_file`` is relative to the deepest folder holding every local input, so a single
+    folder input gives names relative to that folder; a URL input's files are named
+    relative to the URL.
     """
     if not paths:
         raise UsageError("no input given")
+    urls = [str(p) for p in paths if is_url(p)]
+    from_urls = [item for url in urls for item in _discover_url(url)]
+    local = [local_path(p) for p in paths if not is_url(p)]
+    if not local:
+        return sorted(from_urls, key=lambda item: item.source_file)
     resolved: list[Path] = []
-    for path in paths:
+    for path in local:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"input {str(path)!r} does not exist: check the path")
         resolved.append(Path(os.path.abspath(path)))
@@ -82,6 +119,8 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
             relative = file.relative_to(root) if file.is_relative_to(root) else Path(file.name)
             name = relative.as_posix()
             found.setdefault(name, InputFile(file, name, fmt))
+    for item in from_urls:
+        found.setdefault(item.source_file, item)
     return [found[name] for name in sorted(found)]
 
 

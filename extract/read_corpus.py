@@ -192,7 +192,8 @@ def _iter_csv(
 
 def _parquet_file(path: Path) -> Any:
     try:
-        return pq.ParquetFile(path)
+        # A URL input (fsspec-backed path) is handed to pyarrow as an open file.
+        return pq.ParquetFile(path if isinstance(path, Path) else path.open("rb"))
     except OSError as error:
         raise _open_failure(path, error) from error
     except Exception as error:  # pyarrow.ArrowInvalid and friends

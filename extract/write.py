@@ -130,3 +130,17 @@ def remove_stale_builds(out_dir: Path) -> None:
     for entry in builds.glob("build-*"):
         if entry.name != keep:
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def upload_dataset(local_out: Path, url: str) -> None:
+    """Copy a finished dataset to an fsspec URL (object or shared storage), manifest last.
+
+    Object stores replace each object atomically; the manifest, written after the tables,
+    marks a complete dataset for readers that check it.
+    """
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url)
+    fs.makedirs(root, exist_ok=True)
+    for name in (*TABLE_FILES.values(), "errors.jsonl", "manifest.json"):
+        fs.put_file(str((local_out / name).resolve()), f"{root.rstrip('/')}/{name}")

@@ -45,3 +45,25 @@ def test_dask_engine_equals_local_engine(scheduler: str, tmp_path: Path, nlp: La
         assert (local / name).read_bytes() == (remote / name).read_bytes()
     statuses = pd.read_parquet(remote / "documents.parquet").set_index("source_file").status
     assert statuses["zz_duplicate.txt"] == "duplicate"
+
+
+def test_inputs_and_outputs_through_fsspec_urls(tmp_path: Path, nlp: Language) -> None:
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    for source in sorted((FIXTURES / "corpus").iterdir()):
+        memory.pipe(f"/claimset-test/in/{source.name}", source.read_bytes())
+    memory.pipe("/claimset-test/in/rows.jsonl", b'{"id": "r1", "text": "Ketamine acts fast."}\n')
+    summary = build(
+        ["memory://claimset-test/in"], "memory://claimset-test/out", progress=False, nlp=nlp
+    )
+    assert summary.n_documents == 3
+    local = tmp_path / "local"
+    corpus = tmp_path / "in"
+    shutil.copytree(FIXTURES / "corpus", corpus)
+    (corpus / "rows.jsonl").write_bytes(memory.cat_file("/claimset-test/in/rows.jsonl"))
+    build([corpus], local, progress=False, nlp=nlp)
+    for name in ("claims.parquet", "documents.parquet"):
+        assert memory.cat_file(f"/claimset-test/out/{name}") == (local / name).read_bytes()
+    assert memory.exists("/claimset-test/out/manifest.json")
+    memory.rm("/claimset-test", recursive=True)
