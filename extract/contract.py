@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,12 +112,39 @@ def _validator(table: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@cache
+def _fast_check(table: str) -> Callable[[Any], Any]:
+    """A compiled validator (fastjsonschema), about 20x quicker than jsonschema's.
+
+    fastjsonschema knows drafts up to 7; the keywords our schemas use (type, enum, pattern,
+    minimum, minLength, items, uniqueItems, required, properties, additionalProperties)
+    mean the same there, which a test checks against jsonschema on valid and broken rows.
+    """
+    import fastjsonschema
+
+    schema = dict(load_json_schema(table))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    check: Callable[[Any], Any] = fastjsonschema.compile(schema)
+    return check
+
+
 def validate_rows(table: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Validate every row; raise one error that lists every violation with its location."""
-    validator = _validator(table)
+    """Validate every row; raise one error that lists every violation with its location.
+
+    The compiled check passes valid rows quickly; any row it rejects is examined by
+    jsonschema, which reports every problem of the row with its location.
+    """
+    import fastjsonschema
+
+    check = _fast_check(table)
     problems: list[str] = []
     for index, row in enumerate(rows):
-        for error in validator.iter_errors(row):
+        try:
+            check(row)
+            continue
+        except fastjsonschema.JsonSchemaException:
+            pass
+        for error in _validator(table).iter_errors(row):
             where = "/".join(str(part) for part in error.absolute_path) or "(row)"
             problems.append(f"row {index} field {where}: {error.message}")
     if problems:

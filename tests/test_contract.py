@@ -81,3 +81,34 @@ def test_claim_id_depends_on_content_only() -> None:
     assert a == make_claim_id("a" * 64, 3, 9, "blocks")
     assert a != make_claim_id("a" * 64, 3, 10, "blocks ")
     assert a != make_claim_id("b" * 64, 3, 9, "blocks")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"claim_type": "opinion"},
+        {"char_start": -1},
+        {"claim_id": "XYZ"},
+        {"citation_numbers": [1, "2"]},
+        {"entities": [{"text": "", "label": "DRUG", "canonical": "k", "start": 0, "end": 1}]},
+        {"entities": [{"text": "K", "label": "DRUG", "canonical": "k", "start": 0}]},
+        {"routes": ["intravenous", "intravenous"]},
+        {"hedge_cue": 3},
+        {"unexpected": True},
+    ],
+)
+def test_fast_check_agrees_with_jsonschema(change: dict[str, Any]) -> None:
+    import fastjsonschema
+
+    from extract.contract import _fast_check, _validator
+
+    row = _claim_row(**change)
+    full = not list(_validator("claim").iter_errors(row))
+    try:
+        _fast_check("claim")(row)
+        fast = True
+    except fastjsonschema.JsonSchemaException:
+        fast = False
+    assert fast is full
+    assert full is (change == {})
