@@ -152,12 +152,9 @@ def analyse_texts(
             continue
         nlp = get_nlp()
         rest = itertools.chain([item], stream)
-        if config.n_process > 1:
-            yield from _pipe(nlp, rest, text_of, config)
-        else:
-            while block := list(itertools.islice(rest, DOCS_PER_ZONE)):
-                with nlp.memory_zone():
-                    yield from _pipe(nlp, block, text_of, config)
+        while block := list(itertools.islice(rest, DOCS_PER_ZONE)):
+            with nlp.memory_zone():
+                yield from _pipe(nlp, block, text_of, config)
         return
 
 
@@ -181,7 +178,7 @@ def _pipe(
     stats: Counter[str] = Counter()
     emitted = 0
     for doc, (position, offset, last) in nlp.pipe(
-        pieces(), as_tuples=True, batch_size=config.batch_size, n_process=config.n_process
+        pieces(), as_tuples=True, batch_size=config.batch_size
     ):
         while emitted < position:  # items before this one had no text
             yield pending.pop(emitted), [], Counter()
@@ -557,9 +554,13 @@ class _Build:
     def results(self, files: Sequence[InputFile]) -> Iterator[FileResult]:
         """Every input file's result in order: from this process, or from the Dask cluster."""
         if self.config.engine == "dask":
-            from .engine_dask import dask_results
+            from .engines import dask_results
 
             return dask_results(self, files)
+        if self.config.n_process > 1:
+            from .engines import pool_results
+
+            return pool_results(self, files)
         return self.local_results(files)
 
     def run(
