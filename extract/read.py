@@ -266,7 +266,11 @@ def _read_corpus(item: InputFile, options: ReadOptions) -> Iterator[SourceDocume
     ):
         source = f"{item.source_file}#{row.row_id}"
         if row.text is None:
-            failed = _failed(item, row.problem or "no text in row")
+            problem = row.problem or "no text in row"
+            failed = _failed(
+                item,
+                f"{source}: {problem}; fix the row, or name the text column with --text-column",
+            )
             yield replace(failed, source_file=source, row_id=row.row_id, doc_id=_row_id(source))
             continue
         data = row.text.encode("utf-8")
