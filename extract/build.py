@@ -445,16 +445,22 @@ class _Build:
         digest = file_digest(item.path)
         return None if digest is None else f"{digest}-{item.format}"
 
+    def lookup(self, item: InputFile) -> FileResult:
+        """A file's result slot, filled from the cache when its bytes were seen before."""
+        result = FileResult(item, self.cache_key(item))
+        cached = self.cache.get(result.key) if self.cache and result.key else None
+        if cached is not None:
+            self.n_cached_files += 1
+            result.cached = cached.renamed(item.source_file)
+        return result
+
     def _work(
         self, files: Sequence[InputFile]
     ) -> Iterator[tuple[FileResult, SourceDocument | None]]:
         """Each input file's documents, or (cache hit) the file with no document to process."""
         for item in files:
-            result = FileResult(item, self.cache_key(item))
-            cached = self.cache.get(result.key) if self.cache and result.key else None
-            if cached is not None:
-                self.n_cached_files += 1
-                result.cached = cached.renamed(item.source_file)
+            result = self.lookup(item)
+            if result.cached is not None:
                 yield result, None
                 continue
             for document in read_documents(item, self.options):

@@ -55,8 +55,6 @@ def sharded_results(
     workers: int,
 ) -> Iterator[FileResult]:
     """Every input file's result in order: cache hits here, shards of misses on workers."""
-    from .build import FileResult
-
     in_flight = workers * SHARDS_PER_WORKER_IN_FLIGHT
     queue: deque[tuple[str, Any]] = deque()  # ("ready", result) or ("shard", (pending, results))
     shard: list[FileResult] = []
@@ -86,11 +84,8 @@ def sharded_results(
                 yield result
 
     for item in files:
-        result = FileResult(item, run.cache_key(item))
-        cached = run.cache.get(result.key) if run.cache and result.key else None
-        if cached is not None:
-            run.n_cached_files += 1
-            result.cached = cached.renamed(item.source_file)
+        result = run.lookup(item)
+        if result.cached is not None:
             flush()
             queue.append(("ready", result))
         else:
