@@ -28,7 +28,7 @@ from . import __version__
 from .attrs import DOC_STATS_ATTR, SENTENCES_ATTR
 from .cache import CachedFile, ResultCache, file_digest
 from .config import EXTRACTOR_VERSION, BuildConfig
-from .contract import arrow_schema, schema_version, validate_rows
+from .contract import arrow_schema, schema_version
 from .errors import UsageError
 from .model_info import model_version, pipeline_info
 from .read import (
@@ -42,7 +42,7 @@ from .read import (
 )
 from .records import ClaimRecord, DocumentRecord, claims_from_sentences
 from .sources import SourceDocument
-from .write import TABLE_FILES, BuildDir, upload_dataset
+from .write import TABLE_FILES, BuildDir, to_table, upload_dataset
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -234,20 +234,6 @@ def records_for(
     return record, claims
 
 
-def extract_documents(
-    nlp: Language, documents: Iterable[SourceDocument], config: BuildConfig
-) -> Iterator[tuple[DocumentRecord, list[ClaimRecord]]]:
-    """The unit of work: read documents in, each one's record and claims out, in order."""
-    analysed = analyse_texts(
-        lambda: nlp,
-        documents,
-        lambda d: d.text if d.status in PROCESSED_STATUSES else None,
-        config,
-    )
-    for document, sentences, stats in analysed:
-        yield records_for(document, sentences, stats)
-
-
 class _Duplicates:
     """Same content under a second name: the first (in input order) is kept."""
 
@@ -275,6 +261,7 @@ class _TableWriter:
 
     def __init__(self, path: Path, table: str, metadata: dict[str, str]) -> None:
         self.table = table
+        self.metadata = metadata
         schema = arrow_schema(table)
         merged = {
             **(schema.metadata or {}),
@@ -286,11 +273,9 @@ class _TableWriter:
         self.queued = 0
 
     def add_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Validate fresh rows against the JSON Schema, then queue them."""
+        """Validate fresh rows against the JSON Schema (``to_table``), then queue them."""
         if rows:
-            validate_rows(self.table, rows)
-            # Building with the derived Arrow schema fails loudly on any type drift.
-            self.add_table(pa.Table.from_pylist(rows, schema=self.schema))
+            self.add_table(to_table(self.table, rows, self.metadata))
 
     def add_table(self, table: pa.Table) -> None:
         """Queue rows that are already Arrow (cache hits: validated when they were made)."""

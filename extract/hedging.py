@@ -17,8 +17,11 @@ HEDGES_KEY = "claimset_hedges"
 
 def first_hedge_cue(doc: Doc, start: int, end: int) -> str | None:
     """The first hedge cue inside the character range, as written, or ``None``."""
-    for span in sorted(doc.spans.get(HEDGES_KEY, []), key=lambda s: s.start_char):
-        if span.start_char >= start and span.end_char <= end and not _in_relative_clause(span):
+    inside = [
+        s for s in doc.spans.get(HEDGES_KEY, []) if start <= s.start_char and s.end_char <= end
+    ]
+    for span in sorted(inside, key=lambda s: s.start_char):
+        if not _in_relative_clause(span):
             return str(span.text)
     return None
 

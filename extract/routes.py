@@ -43,10 +43,13 @@ def routes_in(doc: Doc, start: int, end: int, exclude: Sequence[tuple[int, int]]
     Mentions inside an ``exclude`` range (pasted spam, say) do not count.
     """
     found: list[str] = []
-    for span in sorted(doc.spans.get(ROUTES_KEY, []), key=lambda s: s.start_char):
+    inside = [
+        s for s in doc.spans.get(ROUTES_KEY, []) if start <= s.start_char and s.end_char <= end
+    ]
+    for span in sorted(inside, key=lambda s: s.start_char):
         if any(s <= span.start_char and span.end_char <= e for s, e in exclude):
             continue
-        if start <= span.start_char and span.end_char <= end and _is_route_mention(span):
+        if _is_route_mention(span):
             route = span.id_ or span.label_
             if route in ROUTES and route not in found:
                 found.append(route)

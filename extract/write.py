@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .contract import arrow_schema, validate_rows
 
@@ -88,11 +87,6 @@ class BuildDir:
         self.builds = out_dir / BUILDS_DIR
         self.builds.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
-
-    def write_table(self, name: str, table: pa.Table) -> None:
-        path = self.path / TABLE_FILES[name]
-        pq.write_table(table, path, compression="zstd", use_dictionary=True)
-        _fsync(path)
 
     @contextmanager
     def jsonl_writer(self, filename: str) -> Iterator[JsonlWriter]:

@@ -112,7 +112,7 @@ def test_failed_build_leaves_previous_dataset_untouched(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise SchemaValidationError("claim", ["row 0 field text: injected failure"])
 
-    monkeypatch.setattr(build_module, "validate_rows", broken)
+    monkeypatch.setattr(build_module, "to_table", broken)
     with pytest.raises(SchemaValidationError):
         build([FIXTURES / "corpus"], out, progress=False, use_cache=False)
     assert {name: (out / name).read_bytes() for name in names} == before

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from extract.claimhood import NON_CLAIM_REASONS
+
 
 def only(analyse: Any, text: str) -> dict[str, Any]:
     rows = analyse(text)
@@ -53,6 +55,7 @@ def test_claim_or_not(analyse: Any, text: str, reason: str | None) -> None:
     row = only(analyse, text)
     assert row["non_claim_reason"] == reason
     assert row["is_claim"] is (reason is None)
+    assert reason is None or reason in NON_CLAIM_REASONS
 
 
 def test_cut_off_line_is_not_a_claim(analyse: Any) -> None:
