@@ -40,7 +40,7 @@ from .read import (
     local_path,
     read_documents,
 )
-from .records import ClaimRecord, DocumentRecord, claims_from_sentences
+from .records import ClaimRecord, DocumentRecord, claims_from_sentences, sentence_rows
 from .sources import SourceDocument
 from .write import TABLE_FILES, BuildDir, to_table, upload_dataset
 
@@ -201,8 +201,8 @@ def _page_of(page_starts: Sequence[int], offset: int) -> int | None:
 
 def records_for(
     document: SourceDocument, sentences: Sentences, stats: Counter[str]
-) -> tuple[DocumentRecord, list[ClaimRecord]]:
-    """The document's row and its claim rows (sentences: the NLP pass's records)."""
+) -> tuple[DocumentRecord, list[ClaimRecord], list[dict[str, Any]]]:
+    """The document's row, its claim rows and its sentence rows (from the NLP pass)."""
     claims = claims_from_sentences(
         doc_id=document.doc_id,
         source_file=document.source_file,
@@ -231,7 +231,14 @@ def records_for(
         status=document.status,
         status_detail=document.status_detail,
     )
-    return record, claims
+    sentence_table = sentence_rows(
+        doc_id=document.doc_id,
+        source_file=document.source_file,
+        text=document.text,
+        sentences=sentences,
+        claims=claims,
+    )
+    return record, claims, sentence_table
 
 
 class _Duplicates:
@@ -310,6 +317,7 @@ class FileResult:
     key: str | None
     doc_rows: list[dict[str, Any]] = field(default_factory=list)
     claim_rows: list[dict[str, Any]] = field(default_factory=list)
+    sentence_rows: list[dict[str, Any]] = field(default_factory=list)
     cacheable: bool = True
     cached: CachedFile | None = None
 
@@ -478,9 +486,10 @@ class _Build:
                     status_detail=f"same content as {duplicate_of}",
                     doc_id=_duplicate_id(document.source_file),
                 )
-            record, claims = records_for(document, sentences, stats)
+            record, claims, sentence_table = records_for(document, sentences, stats)
             result.doc_rows.append(record.to_row())
             result.claim_rows.extend(claim.to_row() for claim in claims)
+            result.sentence_rows.extend(sentence_table)
 
     def _first_copy(self, result: FileResult, document: SourceDocument) -> bool:
         """Record the document's content; False when an earlier input had the same."""
@@ -524,6 +533,7 @@ class _Build:
         if result.cached is not None:
             result.doc_rows = result.cached.documents.to_pylist()
             result.claim_rows = result.cached.claims.to_pylist()
+            result.sentence_rows = result.cached.sentences.to_pylist()
             result.cached = None
         result.doc_rows = [
             {
@@ -541,6 +551,7 @@ class _Build:
             for row in result.doc_rows
         ]
         result.claim_rows = [r for r in result.claim_rows if r["doc_id"] not in repeats]
+        result.sentence_rows = [r for r in result.sentence_rows if r["doc_id"] not in repeats]
 
     def results(self, files: Sequence[InputFile]) -> Iterator[FileResult]:
         """Every input file's result in order: from this process, or from the Dask cluster."""
@@ -567,7 +578,7 @@ class _Build:
         }
         writers = {
             name: _TableWriter(build_dir.path / TABLE_FILES[name], name, metadata)
-            for name in ("document", "claim")
+            for name in TABLE_FILES
         }
         by_type: Counter[str] = Counter()
         by_status: Counter[str] = Counter()
@@ -585,13 +596,20 @@ class _Build:
                 if self._should_cache(result):
                     assert self.cache is not None and result.key is not None
                     self.cache.put(
-                        result.key, result.item.source_file, result.doc_rows, result.claim_rows
+                        result.key,
+                        result.item.source_file,
+                        {
+                            "document": result.doc_rows,
+                            "claim": result.claim_rows,
+                            "sentence": result.sentence_rows,
+                        },
                     )
                 self.meet_duplicates(result)
                 if result.cached is not None:
                     documents, claims = result.cached.documents, result.cached.claims
                     writers["document"].add_table(documents)
                     writers["claim"].add_table(claims)
+                    writers["sentence"].add_table(result.cached.sentences)
                     doc_stats = documents.select(
                         ["source_file", "doc_id", "status", "status_detail", "n_sentences"]
                     ).to_pylist()
@@ -599,6 +617,7 @@ class _Build:
                 else:
                     writers["document"].add_rows(result.doc_rows)
                     writers["claim"].add_rows(result.claim_rows)
+                    writers["sentence"].add_rows(result.sentence_rows)
                     doc_stats, claim_stats = result.doc_rows, result.claim_rows
                 for row in doc_stats:
                     by_status[row["status"]] += 1
@@ -633,7 +652,7 @@ class _Build:
             {
                 "claimset_version": __version__,
                 "extractor_version": EXTRACTOR_VERSION,
-                "schema_versions": {name: schema_version(name) for name in ("claim", "document")},
+                "schema_versions": {name: schema_version(name) for name in TABLE_FILES},
                 "config": self.config.as_dict(),
                 "config_fingerprint": self.fingerprint,
                 "pipeline": pipeline_info(self.nlp, self.config.model),

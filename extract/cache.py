@@ -1,6 +1,6 @@
 """Incremental rebuilds: per-input results cached by content and pipeline fingerprint.
 
-A cache entry holds the document and claim rows one input file produced, keyed by the
+A cache entry holds the document, claim and sentence rows one input file produced, keyed by the
 sha256 of the file's bytes under a folder named by the configuration fingerprint (claimset
 version, rule set, model name and version, reader settings). An unchanged file is never
 read again by a reader nor seen by spaCy; a changed one misses and is processed afresh.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from .contract import arrow_schema
+from .records import claim_ids
 
 CACHE_DIR = ".cache"
 _SOURCE_KEY = b"claimset.source_file"
@@ -38,23 +40,54 @@ def file_digest(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+# One Arrow IPC file per table; documents last, so an entry counts only once it is complete.
+_TABLE_SUFFIXES = {
+    "claim": ".claims.arrow",
+    "sentence": ".sentences.arrow",
+    "document": ".documents.arrow",
+}
+
+
 @dataclass(frozen=True)
 class CachedFile:
-    """A cache hit: the file's document and claim tables, and the name they were made under."""
+    """A cache hit: the file's document, claim and sentence tables, and the name they had."""
 
     documents: pa.Table
     claims: pa.Table
+    sentences: pa.Table
     source_file: str
 
     def renamed(self, source_file: str) -> CachedFile:
-        """The same rows under a new input name ("a.txt" → "b/a.txt"; rows keep "#id")."""
+        """The same rows under a new input name ("a.txt" → "b/a.txt"; rows keep "#id").
+
+        Claim ids are keyed on the source name, so they are derived again (and the
+        sentences' lists of claim ids follow).
+        """
         if source_file == self.source_file:
             return self
-        return CachedFile(
-            _rename(self.documents, len(self.source_file), source_file),
-            _rename(self.claims, len(self.source_file), source_file),
-            source_file,
+        old = len(self.source_file)
+        claims = _rename(self.claims, old, source_file)
+        new_ids = claim_ids(
+            claims.column("source_file").to_pylist(), claims.column("text").to_pylist()
         )
+        id_map = dict(zip(self.claims.column("claim_id").to_pylist(), new_ids, strict=True))
+        claims = claims.set_column(
+            claims.schema.get_field_index("claim_id"),
+            claims.schema.field("claim_id"),
+            pa.array(new_ids, pa.string()),
+        )
+        sentences = _rename(self.sentences, old, source_file)
+        field_index = sentences.schema.get_field_index("claim_ids")
+        mapped = [
+            [id_map[claim_id] for claim_id in ids]
+            for ids in sentences.column("claim_ids").to_pylist()
+        ]
+        sentences = sentences.set_column(
+            field_index,
+            sentences.schema.field(field_index),
+            pa.array(mapped, sentences.schema.field(field_index).type),
+        )
+        return CachedFile(_rename(self.documents, old, source_file), claims, sentences, source_file)
 
 
 def _rename(table: pa.Table, old_prefix: int, new_prefix: str) -> pa.Table:
@@ -73,38 +106,31 @@ class ResultCache:
         self.root = out_dir / CACHE_DIR
         self.folder = self.root / fingerprint[:24]
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
+    def _paths(self, key: str) -> dict[str, Path]:
         base = self.folder / key[:2] / key
-        return base.with_suffix(".documents.arrow"), base.with_suffix(".claims.arrow")
+        return {table: base.with_suffix(suffix) for table, suffix in _TABLE_SUFFIXES.items()}
 
     def get(self, key: str) -> CachedFile | None:
         """The entry's tables, or None when there is none (or it is damaged)."""
-        documents, claims = self._paths(key)
+        tables: dict[str, pa.Table] = {}
         try:
-            with pa.memory_map(str(documents)) as source:
-                doc_table = ipc.open_file(source).read_all()
-            with pa.memory_map(str(claims)) as source:
-                claim_table = ipc.open_file(source).read_all()
+            for table, path in self._paths(key).items():
+                with pa.memory_map(str(path)) as source:
+                    tables[table] = ipc.open_file(source).read_all()
         except (OSError, pa.ArrowInvalid):
             return None  # missing or damaged entry: process the file again
-        source_file = (doc_table.schema.metadata or {}).get(_SOURCE_KEY, b"").decode()
-        return CachedFile(doc_table, claim_table, source_file)
+        documents = tables["document"]
+        source_file = (documents.schema.metadata or {}).get(_SOURCE_KEY, b"").decode()
+        return CachedFile(documents, tables["claim"], tables["sentence"], source_file)
 
-    def put(
-        self,
-        key: str,
-        source_file: str,
-        doc_rows: list[dict[str, Any]],
-        claim_rows: list[dict[str, Any]],
-    ) -> None:
-        """Store one input file's rows, noting the name it had (names move, bytes stay)."""
-        documents, claims = self._paths(key)
-        documents.parent.mkdir(parents=True, exist_ok=True)
-        # Claims first, documents last: an entry counts only once its documents file exists.
-        for path, table, rows in ((claims, "claim", claim_rows), (documents, "document", doc_rows)):
+    def put(self, key: str, source_file: str, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Store one input file's rows per table, noting the name it had (names move)."""
+        paths = self._paths(key)
+        paths["document"].parent.mkdir(parents=True, exist_ok=True)
+        for table, path in paths.items():
             staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             schema = arrow_schema(table).with_metadata({_SOURCE_KEY: source_file.encode()})
-            data = pa.Table.from_pylist(rows, schema=schema)
+            data = pa.Table.from_pylist(rows[table], schema=schema)
             with pa.OSFile(str(staging), "wb") as sink, ipc.new_file(sink, data.schema) as writer:
                 writer.write_table(data)
             os.replace(staging, path)

@@ -29,7 +29,7 @@ SCHEMA_DIR: Path = (
     else _PACKAGE_DIR.parent / "schema"
 )
 
-TABLES = ("claim", "document")
+TABLES = ("claim", "document", "sentence")
 
 
 @cache
@@ -57,6 +57,8 @@ def schema_version(table: str) -> str:
 def _scalar_arrow_type(spec: Mapping[str, Any], json_type: str) -> pa.DataType:
     hint = spec.get("x-arrow-type")
     if json_type == "string":
+        if hint == "timestamp":
+            return pa.timestamp("us", tz="UTC")
         return pa.dictionary(pa.int32(), pa.string()) if hint == "dictionary" else pa.string()
     if json_type == "integer":
         return pa.int32() if hint == "int32" else pa.int64()
@@ -100,6 +102,15 @@ def arrow_schema(table: str) -> pa.Schema:
     required = set(schema.get("required", ()))
     fields = [_field(name, spec, name in required) for name, spec in schema["properties"].items()]
     return pa.schema(fields, metadata={"claimset.schema_version": schema_version(table)})
+
+
+@cache
+def timestamp_fields(table: str) -> tuple[str, ...]:
+    """Top-level string fields stored as Arrow timestamps (ISO 8601 text in JSON rows)."""
+    properties = load_json_schema(table)["properties"]
+    return tuple(
+        name for name, spec in properties.items() if spec.get("x-arrow-type") == "timestamp"
+    )
 
 
 @cache

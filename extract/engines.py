@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 FILES_PER_SHARD = 4
 SHARDS_PER_WORKER_IN_FLIGHT = 3
 
-ShardOutput = list[tuple[list[dict[str, Any]], list[dict[str, Any]], bool]]
+Rows = list[dict[str, Any]]
+ShardOutput = list[tuple[Rows, Rows, Rows, bool]]
 
 
 class _Pending(Protocol):
@@ -34,7 +35,8 @@ class _Pending(Protocol):
 
 
 def process_shard(items: Sequence[InputFile], config: BuildConfig, nlp: Language) -> ShardOutput:
-    """The per-file work on a worker: each file's document rows, claim rows, cacheability."""
+    """The per-file work on a worker: each file's document, claim and sentence rows, and
+    whether they may be cached."""
     from .build import _Build
 
     single = BuildConfig(
@@ -45,7 +47,9 @@ def process_shard(items: Sequence[InputFile], config: BuildConfig, nlp: Language
         max_chars_per_doc=config.max_chars_per_doc,
     )
     run = _Build(single, "", "", nlp, None, progress=False)
-    return [(r.doc_rows, r.claim_rows, r.cacheable) for r in run.local_results(items)]
+    return [
+        (r.doc_rows, r.claim_rows, r.sentence_rows, r.cacheable) for r in run.local_results(items)
+    ]
 
 
 def sharded_results(
@@ -73,14 +77,8 @@ def sharded_results(
                 yield payload
                 continue
             pending, results = payload
-            for result, (doc_rows, claim_rows, cacheable) in zip(
-                results, pending.result(), strict=True
-            ):
-                result.doc_rows, result.claim_rows, result.cacheable = (
-                    doc_rows,
-                    claim_rows,
-                    cacheable,
-                )
+            for result, output in zip(results, pending.result(), strict=True):
+                result.doc_rows, result.claim_rows, result.sentence_rows, result.cacheable = output
                 yield result
 
     for item in files:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+import re
+import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -95,10 +99,44 @@ class Entity:
     end: int
 
 
-def make_claim_id(doc_id: str, char_start: int, char_end: int, text: str) -> str:
-    """Content-derived id: the same span of the same bytes gets the same id everywhere."""
-    key = f"{doc_id}\x1f{char_start}\x1f{char_end}\x1f{text}".encode()
-    return hashlib.sha256(key).hexdigest()[:16]
+def normalize_claim_text(text: str) -> str:
+    """The text an id is keyed on: NFC, whitespace runs as one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def make_claim_id(source_file: str, text: str, occurrence: int = 0) -> str:
+    """Stable id of the ``occurrence``-th claim with this text in this source.
+
+    Keyed on what a reviewer would call "the same claim": where it comes from and what it
+    says, not where its bytes sit, so an edit elsewhere in the file or a rebuild by a newer
+    extractor that finds the same span keeps the id, and with it every review.
+    """
+    key = f"{source_file}\x1f{normalize_claim_text(text)}\x1f{occurrence}".encode()
+    return "c" + hashlib.sha256(key).hexdigest()[:16]
+
+
+def claim_ids(source_files: Iterable[str], texts: Iterable[str]) -> list[str]:
+    """Ids for claims in document order (occurrences counted per source and text)."""
+    seen: Counter[tuple[str, str]] = Counter()
+    ids = []
+    for source_file, text in zip(source_files, texts, strict=True):
+        key = (source_file, normalize_claim_text(text))
+        ids.append(make_claim_id(source_file, text, seen[key]))
+        seen[key] += 1
+    return ids
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line starts (\\n, \\r\\n and \\r end a line)."""
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+def line_of(starts: Sequence[int], offset: int) -> int:
+    """1-based line number of a character offset, given :func:`line_starts`."""
+    return bisect_right(starts, offset)
 
 
 def claims_from_sentences(
@@ -111,14 +149,16 @@ def claims_from_sentences(
 ) -> list[ClaimRecord]:
     """Claim records for the sentences the NLP pass judged to be claims."""
     claims: list[ClaimRecord] = []
+    seen: Counter[str] = Counter()
     for sentence in sentences:
         for claim in sentence["claims"]:
             start, end = int(claim["char_start"]), int(claim["char_end"])
             span_text = text[start:end]
             types = tuple(claim["claim_types"])
+            normalized = normalize_claim_text(span_text)
             claims.append(
                 ClaimRecord(
-                    claim_id=make_claim_id(doc_id, start, end, span_text),
+                    claim_id=make_claim_id(source_file, span_text, seen[normalized]),
                     doc_id=doc_id,
                     source_file=source_file,
                     sentence_index=int(sentence["sentence_index"]),
@@ -155,4 +195,45 @@ def claims_from_sentences(
                     extractor_version=extractor_version,
                 )
             )
+            seen[normalized] += 1
     return claims
+
+
+def sentence_rows(
+    *,
+    doc_id: str,
+    source_file: str,
+    text: str,
+    sentences: Iterable[Mapping[str, Any]],
+    claims: Sequence[ClaimRecord],
+) -> list[dict[str, Any]]:
+    """Rows of ``sentences.parquet``: every sentence, with the ids and types of its claims."""
+    by_sentence: dict[int, list[ClaimRecord]] = {}
+    for claim in claims:
+        by_sentence.setdefault(claim.sentence_index, []).append(claim)
+    starts = line_starts(text)
+    rows = []
+    for sentence in sentences:
+        index = int(sentence["sentence_index"])
+        start, end = int(sentence["char_start"]), int(sentence["char_end"])
+        own = by_sentence.get(index, [])
+        types = list(dict.fromkeys(t for claim in own for t in claim.claim_types))
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "source_file": source_file,
+                "sentence_index": index,
+                "char_start": start,
+                "char_end": end,
+                "text": text[start:end],
+                "is_claim": bool(own),
+                "non_claim_reason": sentence["non_claim_reason"],
+                "claim_types": types,
+                "claim_ids": [claim.claim_id for claim in own],
+                "has_citation": bool(sentence["has_citation"]),
+                "citation_markers": list(sentence["citation_markers"]),
+                "attributed_to": sentence["attributed_to"],
+                "line": line_of(starts, start),
+            }
+        )
+    return rows

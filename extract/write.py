@@ -4,6 +4,7 @@ Layout of an output folder::
 
     OUT/claims.parquet     -> .builds/current/claims.parquet
     OUT/documents.parquet  -> .builds/current/documents.parquet
+    OUT/sentences.parquet  -> .builds/current/sentences.parquet
     OUT/manifest.json      -> .builds/current/manifest.json
     OUT/errors.jsonl       -> .builds/current/errors.jsonl
     OUT/.builds/current    -> build-…   (the one symlink a build replaces)
@@ -23,15 +24,20 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import pyarrow as pa
 
-from .contract import arrow_schema, validate_rows
+from .contract import arrow_schema, timestamp_fields, validate_rows
 
-TABLE_FILES = {"document": "documents.parquet", "claim": "claims.parquet"}
-DATASET_FILES = ("claims.parquet", "documents.parquet", "manifest.json", "errors.jsonl")
+TABLE_FILES = {
+    "document": "documents.parquet",
+    "claim": "claims.parquet",
+    "sentence": "sentences.parquet",
+}
+DATASET_FILES = (*TABLE_FILES.values(), "manifest.json", "errors.jsonl")
 BUILDS_DIR = ".builds"
 CURRENT = "current"
 
@@ -46,7 +52,15 @@ def to_table(
     validate_rows(table, rows)
     schema = arrow_schema(table)
     merged = {**(schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}}
+    stamps = timestamp_fields(table)
+    if stamps:
+        rows = [{**row, **{name: parse_timestamp(row[name]) for name in stamps}} for row in rows]
     return pa.Table.from_pylist(list(rows), schema=schema.with_metadata(merged))
+
+
+def parse_timestamp(value: str) -> datetime:
+    """ISO 8601 UTC text ("2026-11-22T10:00:00Z") as an aware datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def _fsync(path: Path) -> None:
