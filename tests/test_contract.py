@@ -10,7 +10,7 @@ import pytest
 
 from extract.contract import arrow_schema, load_json_schema, validate_rows
 from extract.errors import SchemaValidationError
-from extract.records import ClaimRecord, DocumentRecord, make_claim_id
+from extract.records import ClaimRecord, DocumentRecord, claim_ids, make_claim_id
 from extract.write import to_table
 
 
@@ -39,7 +39,7 @@ def test_arrow_types_are_derived() -> None:
 
 def _claim_row(**changes: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "claim_id": make_claim_id("0" * 64, 0, 8, "Ketamine"),
+        "claim_id": make_claim_id("a.txt", "Ketamine"),
         "doc_id": "0" * 64, "source_file": "a.txt", "sentence_index": 0, "char_start": 0,
         "char_end": 8, "text": "Ketamine", "is_claim": True, "claim_type": "other",
         "claim_types": ["other"], "has_citation": False, "citation_markers": [],
@@ -76,11 +76,30 @@ def test_type_drift_fails_loudly() -> None:
         to_table("claim", [_claim_row(citation_numbers=["12"])], {})
 
 
-def test_claim_id_depends_on_content_only() -> None:
-    a = make_claim_id("a" * 64, 3, 9, "blocks")
-    assert a == make_claim_id("a" * 64, 3, 9, "blocks")
-    assert a != make_claim_id("a" * 64, 3, 10, "blocks ")
-    assert a != make_claim_id("b" * 64, 3, 9, "blocks")
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        (("a.txt", "Ketamine blocks NMDA.", 0), True),
+        (("a.txt", "Ketamine  blocks\nNMDA. ", 0), True),  # whitespace does not count
+        (("a.txt", "Ketamine blocks NMDA.", 1), False),  # the second equal claim
+        (("b.txt", "Ketamine blocks NMDA.", 0), False),  # another source
+        (("a.txt", "Ketamine blocks AMPA.", 0), False),  # other words
+        (("a.txt", "ketamine blocks NMDA.", 0), False),  # case is kept
+    ],
+)
+def test_claim_id_keys_on_source_text_and_occurrence(
+    other: tuple[str, str, int], same: bool
+) -> None:
+    claim_id = make_claim_id("a.txt", "Ketamine blocks NMDA.", 0)
+    assert claim_id.startswith("c") and len(claim_id) == 17
+    assert (make_claim_id(*other) == claim_id) is same
+
+
+def test_claim_ids_count_equal_texts_per_source() -> None:
+    ids = claim_ids(["a", "a", "b", "a"], ["X is Y.", "X is Y.", "X is Y.", "Z."])
+    assert len(set(ids)) == 4
+    assert ids[0] == make_claim_id("a", "X is Y.", 0)
+    assert ids[1] == make_claim_id("a", "X is Y.", 1)
 
 
 @pytest.mark.parametrize(
