@@ -69,6 +69,7 @@ class BuildSummary:
     by_type: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     n_cached_files: int = 0
+    reviews: str | None = None  # how the review log met the new claims, when there is one
 
     @property
     def n_errors(self) -> int:
@@ -82,6 +83,8 @@ class BuildSummary:
         )
         if self.n_errors:
             line += f" {self.n_errors} document(s) in error: see {self.out_dir}/errors.jsonl."
+        if self.reviews:
+            line += f"\n{self.reviews}"
         return line
 
 
@@ -395,7 +398,22 @@ def build(
             raise
         if cache is not None:
             cache.prune()
+        summary = replace(summary, reviews=_refresh_reviewed_view(out_dir))
     return summary
+
+
+def _refresh_reviewed_view(out_dir: Path) -> str | None:
+    """Join the (untouched) review log to the new claims; a broken log never fails a build."""
+    from .reviewed import apply_reviews
+    from .reviews import REVIEWS_FILE, ReviewError
+
+    try:
+        applied = apply_reviews(out_dir)
+    except ReviewError as error:
+        return f"reviews not applied: {error}"
+    if not (out_dir / REVIEWS_FILE).exists():
+        return None
+    return applied.line()
 
 
 def load_pipeline(model: str) -> Language:

@@ -39,6 +39,22 @@ exit status: 0 all read, 3 finished with documents in error (OUT/errors.jsonl), 
 """
 
 
+REVIEW_EPILOG = """\
+examples:
+  claimset review status --dataset /tmp/seeds
+  claimset review export --format csv --out queue.csv     # open in Excel, fill 'decision'
+  claimset review import queue.csv --reviewer ana
+  claimset review export --format labelstudio --out tasks.json
+  claimset review import label-studio-export.json
+  claimset review serve --port 8765                       # then open http://127.0.0.1:8765
+  claimset review apply                                   # refresh OUT/claims_reviewed.parquet
+
+decisions: accept (a claim as extracted), reject (not a claim), relabel (a claim of another
+type: set claim_type), skip (seen, undecided). verdicts: supported, refuted,
+not_enough_info, unverified. Every decision is appended to OUT/reviews.parquet; the latest
+decision per claim counts; nothing is ever overwritten or deleted.
+"""
+
 EVAL_EPILOG = """\
 examples:
   claimset build ../shared/seeds --out /tmp/seeds
@@ -128,7 +144,123 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="where to write the JSON report (default: DATASET/eval.json)",
     )
+    _add_review_parser(commands)
     return parser
+
+
+def _add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review_cmd = commands.add_parser(
+        "review",
+        help="review claims by hand: status, export/import (CSV, Label Studio), a review page",
+        description="Review the claims of a built dataset. Decisions go to an append-only log, "
+        "OUT/reviews.parquet, and follow their claims through rebuilds.",
+        epilog=REVIEW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = review_cmd.add_subparsers(dest="review_command", metavar="ACTION")
+    actions.required = True
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
+        sub.add_argument(
+            "--dataset",
+            type=Path,
+            default=DEFAULT_OUT_DIR,
+            help="built dataset folder (default: output/)",
+        )
+        return sub
+
+    status = action("status", "print review progress by type and decision, and list orphans")
+    status.add_argument("--json", action="store_true", help="print the figures as JSON")
+    export = action("export", "write a review queue: a CSV for spreadsheets or Label Studio tasks")
+    export.add_argument("--format", choices=("csv", "labelstudio"), default="csv")
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default: DATASET/review-queue.csv or DATASET/labelstudio-tasks.json)",
+    )
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="include claims already decided (pre-filled with their latest decision)",
+    )
+    import_cmd = action("import", "append the decisions of a filled CSV or a Label Studio export")
+    import_cmd.add_argument("file", type=Path, metavar="FILE")
+    import_cmd.add_argument(
+        "--format",
+        choices=("auto", "csv", "labelstudio"),
+        default="auto",
+        help="auto: .json is a Label Studio export, anything else CSV",
+    )
+    import_cmd.add_argument(
+        "--reviewer", default=None, help="who decided (default: the file's reviewer column, $USER)"
+    )
+    action("apply", "write DATASET/claims_reviewed.parquet: claims with their latest decision")
+    serve = action("serve", "start the local review page (http://127.0.0.1:PORT)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
+    serve.add_argument("--reviewer", default=None, help="reviewer name shown in the page")
+    serve.add_argument("--open", action="store_true", help="open the page in a browser")
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    from .reviewed import apply_reviews, review_status, status_json
+
+    dataset: Path = args.dataset
+    command = args.review_command
+    if command == "status":
+        status = review_status(dataset)
+        print(status_json(status) if args.json else status.format())
+        return 0
+    if command == "apply":
+        print(apply_reviews(dataset).line())
+        return 0
+    if command == "export":
+        if args.format == "csv":
+            from .review_csv import export_csv
+
+            target = args.out or dataset / "review-queue.csv"
+            count = export_csv(dataset, target, include_reviewed=args.all)
+        else:
+            from .review_labelstudio import export_labelstudio
+
+            target = args.out or dataset / "labelstudio-tasks.json"
+            count = export_labelstudio(dataset, target, include_reviewed=args.all)
+        print(f"Wrote {count} claim(s) to {target}")
+        return 0
+    if command == "import":
+        return _run_review_import(args)
+    if command == "serve":
+        from .review_server import serve
+
+        serve(dataset, port=args.port, reviewer=args.reviewer, open_browser=args.open)
+        return 0
+    return 2
+
+
+def _run_review_import(args: argparse.Namespace) -> int:
+    from .reviewed import apply_reviews
+
+    kind = args.format
+    if kind == "auto":
+        kind = "labelstudio" if args.file.suffix.lower() == ".json" else "csv"
+    if kind == "csv":
+        from .review_csv import import_csv
+
+        result = import_csv(args.file, args.dataset, reviewer=args.reviewer)
+        print(
+            f"Recorded {len(result.decisions)} decision(s) from {args.file} "
+            f"({result.n_unchanged} unchanged, {result.n_blank} row(s) without a decision)"
+        )
+    else:
+        from .review_labelstudio import import_labelstudio
+
+        count = import_labelstudio(args.file, args.dataset, reviewer=args.reviewer)
+        print(f"Recorded {count} decision(s) from {args.file}")
+    print(apply_reviews(args.dataset).line())
+    return 0
 
 
 def _run_eval(args: argparse.Namespace) -> int:
@@ -164,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_SOME_DOCUMENTS_FAILED if summary.n_errors else 0
         if args.command == "eval":
             return _run_eval(args)
+        if args.command == "review":
+            return _run_review(args)
     except ClaimsetError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code

@@ -54,6 +54,19 @@ def _assert_provenance(out: Path) -> None:
     for claim in claims.itertuples():
         text = documents.loc[claim.doc_id, "text"]
         assert text[claim.char_start : claim.char_end] == claim.text
+    sentences = pd.read_parquet(out / "sentences.parquet")
+    for sentence in sentences.itertuples():
+        text = documents.loc[sentence.doc_id, "text"]
+        assert text[sentence.char_start : sentence.char_end] == sentence.text
+    # Every claim sits in its sentence row, which lists its id; nothing else is listed.
+    listed = {claim_id for ids in sentences.claim_ids for claim_id in ids}
+    assert listed == set(claims.claim_id)
+    by_key = sentences.set_index(["doc_id", "sentence_index"])
+    for claim in claims.itertuples():
+        row = by_key.loc[(claim.doc_id, claim.sentence_index)]
+        assert claim.claim_id in row.claim_ids and row.is_claim
+        assert (row.char_start, row.char_end) == (claim.sentence_start, claim.sentence_end)
+    assert documents.n_sentences.sum() == len(sentences)
 
 
 @pytest.fixture(scope="module")
