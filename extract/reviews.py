@@ -8,7 +8,8 @@ lose a decision. Builds never touch the log.
 The latest decision per claim (by ``reviewed_at``, then log order) is the one that
 counts. A decision follows its claim through the stable ``claim_id``; when a rebuild no
 longer has that id (the claim's words changed), the review is re-anchored to the claim in
-the same source whose text is nearly the same, and otherwise kept and reported as orphaned.
+the same source whose text is nearly the same (or, for a renamed file, to the one claim
+anywhere with the very same words), and otherwise kept and reported as orphaned.
 """
 
 from __future__ import annotations
@@ -200,9 +201,11 @@ def resolve(decisions: Iterable[Mapping[str, Any]], claims: Iterable[ClaimRef]) 
     latest = latest_decisions(decisions)
     current: dict[str, ClaimRef] = {}
     by_source: dict[str, list[ClaimRef]] = {}
+    by_text: dict[str, list[str]] = {}
     for claim in claims:
         current[claim.claim_id] = claim
         by_source.setdefault(claim.source_file, []).append(claim)
+        by_text.setdefault(normalize_claim_text(claim.text), []).append(claim.claim_id)
     by_claim: dict[str, dict[str, Any]] = {}
     reanchored: dict[str, str] = {}
     orphans: list[dict[str, Any]] = []
@@ -214,6 +217,14 @@ def resolve(decisions: Iterable[Mapping[str, Any]], claims: Iterable[ClaimRef]) 
             unmatched.append(row)
     for row in sorted(unmatched, key=lambda r: r["reviewed_at"]):
         target = _closest(row, by_source.get(row["source_file"], ()), by_claim)
+        if target is None:
+            # A renamed or moved file: the very same words in exactly one other place.
+            same = [
+                claim_id
+                for claim_id in by_text.get(normalize_claim_text(row["claim_text"]), ())
+                if claim_id not in by_claim
+            ]
+            target = same[0] if len(same) == 1 else None
         if target is None:
             orphans.append(row)
             continue

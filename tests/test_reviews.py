@@ -107,10 +107,25 @@ def test_latest_decision_wins(rows: list[dict[str, Any]], expected: str) -> None
             [ClaimRef("c9", "a.txt", "Ketamine blocks the NMDA receptors in the brain.")],
             ("c9", "c1"),
         ),
-        # the same words in another source: not this claim
+        # the same words in exactly one other source (a renamed file): followed
         (
             "Ketamine blocks the NMDA receptor in the brain.",
             [ClaimRef("c9", "b.txt", "Ketamine blocks the NMDA receptor in the brain.")],
+            ("c9", "c1"),
+        ),
+        # the same words in two other sources (copied pages): no guess, orphaned
+        (
+            "Ketamine blocks the NMDA receptor in the brain.",
+            [
+                ClaimRef("c8", "b.txt", "Ketamine blocks the NMDA receptor in the brain."),
+                ClaimRef("c9", "c.txt", "Ketamine blocks the NMDA receptor in the brain."),
+            ],
+            None,
+        ),
+        # nearly the same words in another source: not this claim
+        (
+            "Ketamine blocks the NMDA receptor in the brain.",
+            [ClaimRef("c9", "b.txt", "Ketamine blocks the NMDA receptors in the brain.")],
             None,
         ),
         # a different claim: orphaned
