@@ -19,7 +19,8 @@ from .records import line_of, line_starts
 from .reviews import read_claims
 
 # A paragraph ends at a blank line; a very long one is cut to the lines around the claim.
-_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)[ \t\f\v]*(?:\r\n|\r|\n)")
+# "\r(?!\n)": the two characters of one CRLF are one line break, never a blank line.
+_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v]*(?:\r\n|\r(?!\n)|\n)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 MAX_PARAGRAPH_CHARS = 2000
 
