@@ -187,6 +187,13 @@ def _add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         action="store_true",
         help="include claims already decided (pre-filled with their latest decision)",
     )
+    export.add_argument(
+        "--offset-unit",
+        choices=("utf-16", "codepoints"),
+        default="utf-16",
+        help="labelstudio: how task offsets count characters (default utf-16, as Label Studio "
+        "counted them in the browser; newer releases count code points, which imports accept)",
+    )
     import_cmd = action("import", "append the decisions of a filled CSV or a Label Studio export")
     import_cmd.add_argument("file", type=Path, metavar="FILE")
     import_cmd.add_argument(
@@ -227,7 +234,9 @@ def _run_review(args: argparse.Namespace) -> int:
             from .review_labelstudio import export_labelstudio
 
             target = args.out or dataset / "labelstudio-tasks.json"
-            count = export_labelstudio(dataset, target, include_reviewed=args.all)
+            count = export_labelstudio(
+                dataset, target, include_reviewed=args.all, offset_unit=args.offset_unit
+            )
         print(f"Wrote {count} claim(s) to {target}")
         return 0
     if command == "import":
