@@ -529,4 +529,8 @@ def serve(
         pass  # a Ctrl-C that came before the loop started
     finally:
         server.server_close()
-    print("stopped", flush=True)
+    # The page writes each decision to the log at once; the joined view is refreshed on the
+    # way out (rewriting it per click would cost a full table write each time).
+    from .reviewed import apply_reviews
+
+    print(f"stopped. {apply_reviews(dataset_dir).line()}", flush=True)

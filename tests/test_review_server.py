@@ -515,6 +515,7 @@ def test_serve_prints_the_url_and_stops_on_ctrl_c(
     review_server.serve(dataset, port=0)
     out = capsys.readouterr().out
     assert "http://127.0.0.1:54321/" in out and "stopped" in out
+    assert "claims_reviewed.parquet" in out  # the joined view is refreshed on the way out
     (server,) = servers
     assert (server.host, server.port, server.threaded, server.closed) == (
         "127.0.0.1",
