@@ -42,7 +42,7 @@ from .read import (
 )
 from .records import ClaimRecord, DocumentRecord, claims_from_sentences, sentence_rows
 from .sources import SourceDocument
-from .write import TABLE_FILES, BuildDir, to_table, upload_dataset
+from .write import CLUSTERS_FILE, TABLE_FILES, BuildDir, to_table, upload_dataset
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -423,6 +423,33 @@ def load_pipeline(model: str) -> Language:
     return load(model)
 
 
+_CLUSTER_INPUT_COLUMNS = [
+    "claim_id", "doc_id", "source_file", "char_start", "text", "entities", "citation_markers",
+    "spam_text", "hedge_cue", "negation_cue", "negated", "hedged", "claim_type",
+]  # fmt: skip
+
+
+def _cluster_claims(folder: Path, metadata: dict[str, str]) -> int:
+    """Group the build's claims (all known now) into clusters: write ``clusters.parquet``
+    and fill ``cluster_id`` in ``claims.parquet``. Returns the number of clusters."""
+    from .clusters import assignments, cluster_claims, cluster_rows
+
+    path = folder / TABLE_FILES["claim"]
+    claims_for_clustering = pq.read_table(path, columns=_CLUSTER_INPUT_COLUMNS).to_pylist()
+    clusters = cluster_claims(claims_for_clustering)
+    rows = cluster_rows(claims_for_clustering, clusters)
+    table = to_table("cluster", rows, metadata)
+    pq.write_table(table, folder / CLUSTERS_FILE, compression="zstd", row_group_size=ROWS_PER_GROUP)
+    claims = pq.read_table(path)
+    column = claims.schema.get_field_index("cluster_id")
+    ids = pa.array(assignments(claims_for_clustering, clusters), pa.string())
+    claims = claims.set_column(column, claims.schema.field(column), ids)
+    pq.write_table(
+        claims, path, compression="zstd", use_dictionary=True, row_group_size=ROWS_PER_GROUP
+    )
+    return len(clusters)
+
+
 class _Build:
     """One run: streams every input through cache or NLP into the table writers."""
 
@@ -656,6 +683,7 @@ class _Build:
                 bar.update(1)
             for writer in writers.values():
                 writer.close()
+        n_clusters = _cluster_claims(build_dir.path, metadata)
         summary = BuildSummary(
             out_dir=out_dir,
             n_documents=sum(by_status.values()),
@@ -680,6 +708,7 @@ class _Build:
                     "sentences": summary.n_sentences,
                     "claims": summary.n_claims,
                     "claims_with_citation": summary.n_cited,
+                    "clusters": n_clusters,
                     "claims_by_type": dict(sorted(by_type.items())),
                     "documents_by_status": dict(sorted(by_status.items())),
                     "input_files": len(files),

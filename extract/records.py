@@ -79,6 +79,9 @@ class ClaimRecord:
     design: str | None
     page: int | None
     extractor_version: str
+    citation_needed: bool = False
+    # Set after the whole build's claims are known (extract.clusters); None until then.
+    cluster_id: str | None = None
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
@@ -97,6 +100,22 @@ class Entity:
     canonical: str
     start: int
     end: int
+
+
+# Claims a fact-checker wants sourced: findings and figures always, mechanisms when they are
+# stated as fact (a hedged mechanism already says it is not settled).
+_ALWAYS_NEED_CITATION = frozenset({"study_finding", "epidemiology"})
+_NEED_CITATION_UNLESS_HEDGED = frozenset({"mechanism"})
+
+
+def needs_citation(types: Iterable[str], *, has_citation: bool, hedged: bool) -> bool:
+    """Whether a claim lacks a citation it should carry."""
+    if has_citation:
+        return False
+    kinds = set(types)
+    return bool(kinds & _ALWAYS_NEED_CITATION) or (
+        not hedged and bool(kinds & _NEED_CITATION_UNLESS_HEDGED)
+    )
 
 
 def normalize_claim_text(text: str) -> str:
@@ -193,6 +212,11 @@ def claims_from_sentences(
                     design=claim["design"],
                     page=None,
                     extractor_version=extractor_version,
+                    citation_needed=needs_citation(
+                        types,
+                        has_citation=bool(claim["has_citation"]),
+                        hedged=claim["hedge_cue"] is not None,
+                    ),
                 )
             )
             seen[normalized] += 1

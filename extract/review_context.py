@@ -96,9 +96,11 @@ def _neighbours(
 
 
 def review_items(dataset_dir: Path | str) -> Iterator[ReviewItem]:
-    """Every claim of the dataset with its context, in document order."""
+    """Every claim of the dataset with its context: the claims that need a citation first
+    (they are what fact-checkers check first), then the others, each in document order."""
     dataset_dir = Path(dataset_dir)
     claims = read_claims(dataset_dir).to_pylist()
+    claims.sort(key=lambda claim: not claim.get("citation_needed", False))  # stable
     documents = pq.read_table(dataset_dir / "documents.parquet", columns=["doc_id", "text"])
     texts = dict(
         zip(

@@ -13,8 +13,9 @@ decisions recorded elsewhere (another tab, an import) should show up at once.
 The page is static (``review_web/``) and fills itself from a small JSON API:
 
 * ``GET /api/meta``: claim types, decisions, verdicts, the default reviewer, the dataset;
-* ``GET /api/queue?type=&unreviewed=1&uncited=1&at=<claim_id>``: the claim ids the filters
-  keep, in document order, with the claims just after and before ``at`` and the progress;
+* ``GET /api/queue?type=&unreviewed=1&uncited=1&needs_citation=1&at=<claim_id>``: the claim
+  ids the filters keep (claims that need a citation first, then document order), with the
+  claims just after and before ``at`` and the progress;
 * ``GET /api/claims/<claim_id>``: a claim, its paragraph (cut into highlighted segments)
   and its latest decision;
 * ``POST /api/decisions``: record one decision (JSON), answered with the new progress;
@@ -119,11 +120,14 @@ class QueueFilter:
     claim_type: str | None = None
     unreviewed: bool = False
     uncited: bool = False
+    needs_citation: bool = False
 
     def keeps(self, claim: Mapping[str, Any], latest: Mapping[str, Any] | None) -> bool:
         if self.claim_type is not None and claim["claim_type"] != self.claim_type:
             return False
         if self.uncited and claim["has_citation"]:
+            return False
+        if self.needs_citation and not claim.get("citation_needed"):
             return False
         return not (self.unreviewed and latest is not None and latest["decision"] in SETTLING)
 
@@ -294,7 +298,7 @@ def _queue_filter() -> QueueFilter:
             "bad filter type",
             [f"parameter 'type': {claim_type!r} is not one of {', '.join(CLAIM_TYPES)}"],
         )
-    return QueueFilter(claim_type, _flag("unreviewed"), _flag("uncited"))
+    return QueueFilter(claim_type, _flag("unreviewed"), _flag("uncited"), _flag("needs_citation"))
 
 
 def _parse_decision(body: Any, dataset: ReviewDataset, fallback_reviewer: str) -> Decision:

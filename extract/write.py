@@ -5,6 +5,7 @@ Layout of an output folder::
     OUT/claims.parquet     -> .builds/current/claims.parquet
     OUT/documents.parquet  -> .builds/current/documents.parquet
     OUT/sentences.parquet  -> .builds/current/sentences.parquet
+    OUT/clusters.parquet   -> .builds/current/clusters.parquet
     OUT/manifest.json      -> .builds/current/manifest.json
     OUT/errors.jsonl       -> .builds/current/errors.jsonl
     OUT/.builds/current    -> build-…   (the one symlink a build replaces)
@@ -37,7 +38,9 @@ TABLE_FILES = {
     "claim": "claims.parquet",
     "sentence": "sentences.parquet",
 }
-DATASET_FILES = (*TABLE_FILES.values(), "manifest.json", "errors.jsonl")
+# Made once every claim is known (extract.clusters), not streamed.
+CLUSTERS_FILE = "clusters.parquet"
+DATASET_FILES = (*TABLE_FILES.values(), CLUSTERS_FILE, "manifest.json", "errors.jsonl")
 BUILDS_DIR = ".builds"
 CURRENT = "current"
 
@@ -150,5 +153,5 @@ def upload_dataset(local_out: Path, url: str) -> None:
 
     fs, root = fsspec.core.url_to_fs(url)
     fs.makedirs(root, exist_ok=True)
-    for name in (*TABLE_FILES.values(), "errors.jsonl", "manifest.json"):
+    for name in (*TABLE_FILES.values(), CLUSTERS_FILE, "errors.jsonl", "manifest.json"):
         fs.put_file(str((local_out / name).resolve()), f"{root.rstrip('/')}/{name}")

@@ -89,6 +89,7 @@
     if (type) params.set("type", type);
     if ($("filter-unreviewed").checked) params.set("unreviewed", "1");
     if ($("filter-uncited").checked) params.set("uncited", "1");
+    if ($("filter-needs-citation").checked) params.set("needs_citation", "1");
     if (at) params.set("at", at);
     return `/api/queue?${params}`;
   }
@@ -204,6 +205,7 @@
     for (const marker of claim.citation_markers) {
       citation.append(" ", el("code", marker, "marker"));
     }
+    if (claim.citation_needed) citation.append(" ", el("strong", "citation needed", "needed"));
 
     $("fact-hedge").textContent = claim.hedge_cue ? `hedged: “${claim.hedge_cue}”` : "not hedged";
     $("fact-negated").textContent = claim.negated
