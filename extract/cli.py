@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .build import DEFAULT_OUT_DIR, EXIT_SOME_DOCUMENTS_FAILED, build
 from .config import DEFAULT_MODEL, BuildConfig
-from .errors import ClaimsetError
+from .errors import ClaimsetError, UsageError
 from .evaluate import evaluate, format_report
 
 MAIN_EPILOG = """\
@@ -59,6 +59,7 @@ EVAL_EPILOG = """\
 examples:
   claimset build ../shared/seeds --out /tmp/seeds
   claimset eval --gold ../shared/gold --dataset /tmp/seeds --report /tmp/seeds-eval.json
+  claimset eval --pairs tests/fixtures/same_claim_pairs.jsonl --dataset /tmp/seeds
 """
 
 
@@ -134,7 +135,13 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EVAL_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    eval_cmd.add_argument("--gold", type=Path, required=True, help="folder of gold .jsonl files")
+    eval_cmd.add_argument("--gold", type=Path, default=None, help="folder of gold .jsonl files")
+    eval_cmd.add_argument(
+        "--pairs",
+        type=Path,
+        default=None,
+        help="JSONL of claim pairs labelled same/different: scores the clusters",
+    )
     eval_cmd.add_argument(
         "--dataset", type=Path, default=DEFAULT_OUT_DIR, help="built dataset (default: output/)"
     )
@@ -273,6 +280,15 @@ def _run_review_import(args: argparse.Namespace) -> int:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
+    if args.gold is None and args.pairs is None:
+        raise UsageError("give --gold DIR (claims against gold sentences), --pairs FILE, or both")
+    if args.pairs is not None:
+        from .cluster_eval import score_pairs
+
+        pairs = score_pairs(args.dataset, args.pairs)
+        print(pairs.format())
+        if args.gold is None:
+            return 0
     report = evaluate(args.dataset, args.gold)
     print(format_report(report))
     target = args.report or args.dataset / "eval.json"

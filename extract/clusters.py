@@ -94,31 +94,40 @@ def claim_terms(claim: Mapping[str, Any], topic: str | None = None) -> frozenset
     lexicon = _lexicon()
     text: str = claim["text"]
     base = int(claim["char_start"])
+    # Blank out what is not the proposition (same length, so entity offsets still hold):
+    # pasted spam, citation markers, the hedge and negation cues.
+    masked = list(text)
+    stance = [
+        *claim["spam_text"],
+        *claim["citation_markers"],
+        claim.get("hedge_cue") or "",
+        claim.get("negation_cue") or "",
+    ]
+    for cue in stance:
+        found = text.find(cue) if cue else -1
+        if found >= 0:
+            masked[found : found + len(cue)] = " " * len(cue)
     terms: set[str] = set()
     pieces = []
     position = 0
     for entity in sorted(claim["entities"], key=lambda e: (e["start"], -e["end"])):
         start, end = int(entity["start"]) - base, int(entity["end"]) - base
-        if start < position or start < 0 or end > len(text):
-            continue
+        if (
+            start < position
+            or start < 0
+            or end > len(text)
+            or not "".join(masked[start:end]).strip()
+        ):
+            continue  # overlapping, outside the claim, or inside blanked text
         canonical = str(entity["canonical"]).lower()
         terms.add(ENTITY_PREFIX + canonical)
         if canonical in lexicon.broader:
             terms.add(ENTITY_PREFIX + lexicon.broader[canonical])
-        pieces.append(text[position:start])
+        pieces.append("".join(masked[position:start]))
         pieces.append(" ")
         position = end
-    pieces.append(text[position:])
+    pieces.append("".join(masked[position:]))
     rest = "".join(pieces)
-    stance = [
-        *claim["citation_markers"],
-        *claim["spam_text"],
-        claim.get("hedge_cue") or "",
-        claim.get("negation_cue") or "",
-    ]
-    for cue in stance:
-        if cue:
-            rest = rest.replace(cue, " ", 1)
     for raw in _WORD.findall(rest.lower()):
         word = raw.replace("’", "'")
         if word in lexicon.stopwords or len(word) < 3:

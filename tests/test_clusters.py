@@ -1,0 +1,137 @@
+"""Clusters: the same proposition across sources joins one cluster, stance stays out of the key."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from spacy.language import Language
+
+from extract.build import build
+from extract.claims import SENTENCES_ATTR
+from extract.cli import main
+from extract.cluster_eval import score_pairs
+from extract.clusters import claim_terms, cluster_claims, cluster_rows
+from extract.records import claims_from_sentences
+
+from .conftest import FIXTURES, SEEDS_DIR, shared_dir
+
+PAIRS = FIXTURES / "same_claim_pairs.jsonl"
+
+
+def _claims(nlp: Language, text: str, source: str) -> list[dict[str, Any]]:
+    doc = nlp(text)
+    records = claims_from_sentences(
+        doc_id=hashlib.sha256(text.encode()).hexdigest(),
+        source_file=source,
+        text=text,
+        sentences=doc._.get(SENTENCES_ATTR),
+        extractor_version="test",
+    )
+    assert records, f"no claim in {text!r}"
+    return [record.to_row() for record in records]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        # stance is not part of the proposition
+        ("Ketamine blocks the NMDA receptor.", "Ketamine may not block the NMDA receptor.", True),
+        # citations, word order and number do not matter
+        (
+            "Ketamine blocks NMDA receptors in the brain.",
+            "In the brain, ketamine blocks the NMDA receptor [3].",
+            True,
+        ),
+        # spun synonyms fold into one class
+        (
+            "Ketamine swiftly lowers depressive symptoms within hours.",
+            "Ketamine rapidly reduces depressive symptoms within hours.",
+            True,
+        ),
+        # spelling variants merge
+        (
+            "Ketamine was introduced as an anaesthetic for surgery in the 1960s.",
+            "Ketamine was introduced as an anesthetic for surgery in the 1960s.",
+            True,
+        ),
+        # the same drug is not the same claim
+        ("Ketamine blocks the NMDA receptor.", "Ketamine is given as a nasal spray.", False),
+        ("Ketamine causes memory loss in heavy users.", "Ketamine relieves chronic pain.", False),
+        (
+            "Esketamine nasal spray was approved by the FDA for depression.",
+            "Esketamine nasal spray can cause dissociation and dizziness.",
+            False,
+        ),
+        # onset times differ: different claims
+        (
+            "The effects appear within seconds when ketamine is given intravenously.",
+            "Oral ketamine takes about thirty minutes to act.",
+            False,
+        ),
+    ],
+)
+def test_same_proposition_pairs(nlp: Language, first: str, second: str, same: bool) -> None:
+    claims = _claims(nlp, first, "a.txt") + _claims(nlp, second, "b.txt")
+    clusters = cluster_claims(claims)
+    together = any(len(cluster.members) == len(claims) for cluster in clusters)
+    assert together is same, [sorted(claim_terms(c)) for c in claims]
+
+
+def test_a_cluster_records_disagreement(nlp: Language) -> None:
+    claims = _claims(nlp, "Ketamine blocks the NMDA receptor.", "a.txt") + _claims(
+        nlp, "Ketamine does not block the NMDA receptor.", "b.txt"
+    )
+    (row,) = cluster_rows(claims, cluster_claims(claims))
+    assert row["size"] == 2 and row["n_documents"] == 2
+    assert row["n_negated"] == 1 and row["n_asserted"] == 1 and row["sources_disagree"]
+    assert row["canonical_text"] == "Ketamine blocks the NMDA receptor."  # the plain statement
+    assert "entity:nmda receptor" in row["key_terms"]
+
+
+def test_terms_leave_out_stance_markers_and_spam(nlp: Language) -> None:
+    (claim,) = _claims(
+        nlp, "Ketamine may not block the NMDA receptor ketamine for sale online [12].", "a.txt"
+    )
+    terms = claim_terms(claim)
+    assert {"entity:ketamine", "entity:nmda receptor", "block"} <= terms
+    assert not terms & {"may", "not", "12", "sale", "online"}
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
+    out = tmp_path_factory.mktemp("seeds_clusters")
+    build([shared_dir(SEEDS_DIR)], out, progress=False, nlp=nlp)
+    return out
+
+
+def test_every_claim_has_a_cluster_and_tables_agree(seeds_build: Path) -> None:
+    claims = pd.read_parquet(seeds_build / "claims.parquet")
+    clusters = pd.read_parquet(seeds_build / "clusters.parquet")
+    assert claims.cluster_id.notna().all()
+    assert set(claims.cluster_id) == set(clusters.cluster_id)
+    assert clusters["size"].sum() == len(claims)
+    members = {cid for ids in clusters.claim_ids for cid in ids}
+    assert members == set(claims.claim_id)
+    by_cluster = claims.groupby("cluster_id").source_file.nunique()
+    assert clusters.set_index("cluster_id").n_documents.sort_index().tolist() == (
+        by_cluster.sort_index().tolist()
+    )
+
+
+def test_clustering_scores_on_hand_labelled_seed_pairs(seeds_build: Path) -> None:
+    # Pairs labelled by hand from the seeds (same proposition or not); the lexical method is
+    # precise and misses reworded paraphrases, which these figures keep honest.
+    report = score_pairs(seeds_build, PAIRS)
+    assert report.n_pairs >= 40
+    assert report.score.precision >= 0.9
+    assert report.score.tp >= 2
+
+
+def test_cli_scores_pairs(seeds_build: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--dataset", str(seeds_build), "--pairs", str(PAIRS)]) == 0
+    assert "same-claim pairs: 48 labelled; precision" in capsys.readouterr().out
+    assert main(["eval", "--dataset", str(seeds_build)]) == 2
