@@ -55,6 +55,16 @@ not_enough_info, unverified. Every decision is appended to OUT/reviews.parquet; 
 decision per claim counts; nothing is ever overwritten or deleted.
 """
 
+EVALSET_EPILOG = """\
+examples:
+  claimset evalset --dataset /tmp/seeds --out /tmp/seeds-eval
+  claimset evalset --out evalsets/v1 --split 70/15/15 --seed 7 --reviewed-only
+
+writes OUT/verification/{train,validation,test}.{jsonl,parquet},
+OUT/detection/{train,validation,test}.{jsonl,parquet}, OUT/README.md (dataset card),
+OUT/croissant.json and OUT/evalset.json; an existing set in OUT is replaced only at the end.
+"""
+
 EVAL_EPILOG = """\
 examples:
   claimset build ../shared/seeds --out /tmp/seeds
@@ -152,6 +162,35 @@ def _parser() -> argparse.ArgumentParser:
         help="where to write the JSON report (default: DATASET/eval.json)",
     )
     _add_review_parser(commands)
+    evalset_cmd = commands.add_parser(
+        "evalset",
+        help="export claim verification and claim detection sets with leak-safe splits",
+        description="Export evaluation sets from a built (and reviewed) dataset: claim "
+        "verification (FEVER/SciFact-style JSONL and Parquet) and claim detection "
+        "(CheckThat!-style, every sentence), split train/validation/test so that no source "
+        "document and no cluster of the same claim is in two splits; with a Hugging Face "
+        "dataset card (README.md) and croissant.json.",
+        epilog=EVALSET_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evalset_cmd.add_argument(
+        "--dataset", type=Path, default=DEFAULT_OUT_DIR, help="built dataset (default: output/)"
+    )
+    evalset_cmd.add_argument("--out", type=Path, required=True, help="folder to write")
+    evalset_cmd.add_argument(
+        "--split", default="80/10/10", help="train/validation/test shares (default 80/10/10)"
+    )
+    evalset_cmd.add_argument("--seed", type=int, default=13, help="split seed (default 13)")
+    evalset_cmd.add_argument(
+        "--reviewed-only",
+        action="store_true",
+        help="verification: only claims a reviewer accepted or relabelled",
+    )
+    evalset_cmd.add_argument(
+        "--license",
+        default="other",
+        help="license id for the card (default: other; the source pages keep their own terms)",
+    )
     return parser
 
 
@@ -323,6 +362,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_eval(args)
         if args.command == "review":
             return _run_review(args)
+        if args.command == "evalset":
+            from .evalset import export_evalset, parse_split
+
+            exported = export_evalset(
+                args.dataset,
+                args.out,
+                ratios=parse_split(args.split),
+                seed=args.seed,
+                reviewed_only=args.reviewed_only,
+                license_id=args.license,
+            )
+            print(exported.format())
+            return 0
     except ClaimsetError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code
