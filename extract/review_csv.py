@@ -15,6 +15,7 @@ import io
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,17 @@ from .reviews import (
 )
 
 # Columns a reviewer fills in, then the context they read.
-EDITABLE_COLUMNS = ("decision", "claim_type", "verdict", "has_citation", "note", "reviewer")
+# ``reviewed_at`` is optional on import (blank: the time of the import); it lets decisions made
+# elsewhere keep their own time.
+EDITABLE_COLUMNS = (
+    "decision",
+    "claim_type",
+    "verdict",
+    "has_citation",
+    "note",
+    "reviewer",
+    "reviewed_at",
+)
 CONTEXT_COLUMNS = (
     "claim",
     "extracted_type",
@@ -77,6 +88,7 @@ def _export_row(item: ReviewItem, latest: Mapping[str, Any] | None) -> dict[str,
             else str(latest["has_citation"]).lower(),
             note=_safe_cell(latest["note"]),
             reviewer=_safe_cell(latest["reviewer"]),
+            reviewed_at=latest["reviewed_at"],
         )
     row.update(
         claim=_safe_cell(claim["text"]),
@@ -218,10 +230,11 @@ def read_decisions_csv(
         parsed = _parse_row(cells, number, known, first_row_of, problems)
         if parsed is None:
             continue
+        reviewed_at = parsed.pop("reviewed_at") or now
         decision = Decision(
             **parsed,
             reviewer=reviewer or cells.get("reviewer") or fallback_reviewer,
-            reviewed_at=now,
+            reviewed_at=reviewed_at,
             channel="csv",
             source_file=known[parsed["claim_id"]]["source_file"],
             claim_text=known[parsed["claim_id"]]["text"],
@@ -297,6 +310,15 @@ def _parse_row(
                 f"field 'has_citation': {cells['has_citation']!r} is not true or false "
                 "(leave it empty to keep the extracted flag)"
             )
+    reviewed_at = None
+    if cells.get("reviewed_at"):
+        try:
+            reviewed_at = _timestamp(cells["reviewed_at"])
+        except ValueError:
+            found.append(
+                f"field 'reviewed_at': {cells['reviewed_at']!r} is not a date and time "
+                "(ISO 8601, e.g. 2026-11-20T14:05:00Z; leave it empty for now)"
+            )
     problems.extend(f"{where}, {problem}" for problem in found)
     if found:
         return None
@@ -307,7 +329,16 @@ def _parse_row(
         "verdict": verdict,
         "has_citation": has_citation,
         "note": cells.get("note") or None,
+        "reviewed_at": reviewed_at,
     }
+
+
+def _timestamp(value: str) -> str:
+    """A date and time as the log stores it (UTC, "Z"); no zone means UTC."""
+    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def import_csv(

@@ -142,6 +142,7 @@ def test_import_reads_what_excel_saves(
         ({"decision": "accept", "claim_id": "c0123456789abcdef"}, "claim_id"),
         ({"decision": "accept", "claim_id": "1.23E+15"}, "claim_id"),
         ({"decision": "accept", "claim_id": ""}, "claim_id"),
+        ({"decision": "accept", "reviewed_at": "last Tuesday"}, "reviewed_at"),
     ],
 )
 def test_a_bad_row_is_named_and_nothing_is_recorded(
@@ -204,3 +205,20 @@ def test_cli_export_and_import(
     assert main(["review", "import", str(queue), "--dataset", str(dataset)]) == 1
     assert "row 3, field 'decision'" in capsys.readouterr().err
     assert len(ReviewLog(dataset).rows()) == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("2026-11-20T14:05:00Z", "2026-11-20T14:05:00.000000Z"),
+        ("2026-11-20 14:05", "2026-11-20T14:05:00.000000Z"),  # no zone: UTC
+        ("2026-11-20T15:05:00+01:00", "2026-11-20T14:05:00.000000Z"),
+    ],
+)
+def test_a_reviewed_at_column_keeps_the_decisions_time(
+    dataset: Path, tmp_path: Path, cell: str, stored: str
+) -> None:
+    filled = _filled(dataset, tmp_path, [{"decision": "accept", "reviewed_at": cell}])
+    import_csv(filled, dataset, reviewer="ana")
+    (row,) = ReviewLog(dataset).rows()
+    assert row["reviewed_at"] == stored
