@@ -60,6 +60,11 @@ VIEW_COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
         pa.dictionary(pa.int32(), pa.string()),
         "'claim_id', or 'text' when the decision was carried over to a changed claim",
     ),
+    (
+        "review_claim_id",
+        pa.string(),
+        "the claim id the decision was logged against (differs from claim_id when carried over)",
+    ),
 )
 
 
@@ -82,6 +87,7 @@ def _view_values(claim: Mapping[str, Any], row: Mapping[str, Any] | None) -> dic
         "reviewed_at": parse_timestamp(row["reviewed_at"]),
         "review_count": row["n_reviews"],
         "review_anchor": "text" if row.get("anchored_from") else "claim_id",
+        "review_claim_id": row.get("anchored_from") or row["claim_id"],
     }
 
 

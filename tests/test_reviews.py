@@ -270,6 +270,7 @@ def test_reviews_survive_edited_inputs_and_rebuilds(corpus: Path, dataset: Path,
     assert decided.loc[kept.claim_id, "review_verdict"] == "supported"
     moved = decided[decided.review_anchor == "text"]
     assert moved.review_claim_type.tolist() == ["efficacy"]
+    assert moved.review_claim_id.tolist() == [edited.claim_id]  # logged against the old id
     assert "blocks off" in moved.text.iloc[0]
 
 
