@@ -1,7 +1,7 @@
 VENV ?= .venv
 PY = $(VENV)/bin/python
 
-.PHONY: install build test lint bench clean
+.PHONY: install build test lint bench clean notebooks
 
 $(VENV):
 	python3 -m venv $(VENV)
@@ -26,3 +26,12 @@ clean:
 
 bench: $(VENV)
 	$(PY) benchmarks/bench.py
+
+# The notebooks' saved outputs: the bundled sample corpus, with the demonstration reviews
+# in notebooks/sample_reviews.csv, in its own folder (never your output/ and its reviews).
+NOTEBOOK_DATA = output/notebook-sample
+notebooks: $(VENV)
+	$(VENV)/bin/claimset build --out $(NOTEBOOK_DATA) --quiet
+	$(VENV)/bin/claimset review import notebooks/sample_reviews.csv --dataset $(NOTEBOOK_DATA)
+	$(VENV)/bin/claimset evalset --dataset $(NOTEBOOK_DATA) --out $(NOTEBOOK_DATA)/evalset
+	$(PY) notebooks/execute.py --dataset $(NOTEBOOK_DATA)/
