@@ -429,25 +429,44 @@ _CLUSTER_INPUT_COLUMNS = [
 ]  # fmt: skip
 
 
-def _cluster_claims(folder: Path, metadata: dict[str, str]) -> int:
+def _cluster_claims(
+    folder: Path, metadata: dict[str, str], cache: ResultCache | None = None
+) -> int:
     """Group the build's claims (all known now) into clusters: write ``clusters.parquet``
-    and fill ``cluster_id`` in ``claims.parquet``. Returns the number of clusters."""
-    from .clusters import assignments, cluster_claims, cluster_rows
+    and fill ``cluster_id`` in ``claims.parquet``. Returns the number of clusters.
+
+    The result is cached under the digest of everything it depends on, so a rebuild with
+    unchanged claims does not cluster again.
+    """
+    from .clusters import assignments, cluster_claims, cluster_rows, clustering_digest
 
     path = folder / TABLE_FILES["claim"]
-    claims_for_clustering = pq.read_table(path, columns=_CLUSTER_INPUT_COLUMNS).to_pylist()
-    clusters = cluster_claims(claims_for_clustering)
-    rows = cluster_rows(claims_for_clustering, clusters)
-    table = to_table("cluster", rows, metadata)
+    inputs = pq.read_table(path, columns=_CLUSTER_INPUT_COLUMNS)
+    key = clustering_digest(inputs)
+    cached = cache.get_clusters(key) if cache is not None else None
+    if cached is None:
+        claims_for_clustering = inputs.to_pylist()
+        clusters = cluster_claims(claims_for_clustering)
+        table = to_table("cluster", cluster_rows(claims_for_clustering, clusters), metadata)
+        ids = pa.array(assignments(claims_for_clustering, clusters), pa.string())
+        if cache is not None:
+            cache.put_clusters(key, table, ids)
+    else:
+        table, ids = cached
+        table = table.replace_schema_metadata(
+            {
+                **(table.schema.metadata or {}),
+                **{k.encode(): v.encode() for k, v in metadata.items()},
+            }
+        )
     pq.write_table(table, folder / CLUSTERS_FILE, compression="zstd", row_group_size=ROWS_PER_GROUP)
     claims = pq.read_table(path)
     column = claims.schema.get_field_index("cluster_id")
-    ids = pa.array(assignments(claims_for_clustering, clusters), pa.string())
     claims = claims.set_column(column, claims.schema.field(column), ids)
     pq.write_table(
         claims, path, compression="zstd", use_dictionary=True, row_group_size=ROWS_PER_GROUP
     )
-    return len(clusters)
+    return len(table)
 
 
 class _Build:
@@ -683,7 +702,7 @@ class _Build:
                 bar.update(1)
             for writer in writers.values():
                 writer.close()
-        n_clusters = _cluster_claims(build_dir.path, metadata)
+        n_clusters = _cluster_claims(build_dir.path, metadata, self.cache)
         summary = BuildSummary(
             out_dir=out_dir,
             n_documents=sum(by_status.values()),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ from .build import DEFAULT_OUT_DIR, EXIT_SOME_DOCUMENTS_FAILED, build
 from .config import DEFAULT_MODEL, BuildConfig
 from .errors import ClaimsetError, UsageError
 from .evaluate import evaluate, format_report
+from .write import write_text_atomic
 
 MAIN_EPILOG = """\
 examples:
@@ -331,10 +331,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     report = evaluate(args.dataset, args.gold)
     print(format_report(report))
     target = args.report or args.dataset / "eval.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.tmp")
-    staging.write_text(json.dumps(report.to_json(), indent=2) + "\n", "utf-8")
-    os.replace(staging, target)
+    write_text_atomic(target, json.dumps(report.to_json(), indent=2) + "\n")
     print(f"Wrote {target}")
     return 0
 

@@ -23,11 +23,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.ipc
 from rapidfuzz import fuzz, process
+
+from . import __version__
 
 _TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "cluster_terms.json"
 # Weighted Dice coefficient at or above which two claims state the same proposition: about a
@@ -39,6 +43,7 @@ _VARIANT_MIN_RATIO = 90.0
 # A term in more than this share of claims (the corpus's main drug) does not by itself make
 # two claims candidates for comparison (it still counts in their similarity).
 _COMMON_TERM_SHARE = 0.2
+_CANONICAL_SAMPLE = 32
 # Two claims must share at least this many terms besides the corpus's commonest ones.
 _MIN_SHARED_TERMS = 2
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
@@ -61,6 +66,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(frozenset(data["stopwords"]), classes, data["broader_entities"])
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -160,6 +166,7 @@ class Cluster:
     cluster_id: str
     members: tuple[int, ...]  # indexes into the claims, document order
     canonical: int
+    key_terms: tuple[str, ...]  # the terms its members share most
 
 
 class _Index:
@@ -215,14 +222,30 @@ def cluster_claims(
     clusters = []
     for leader in leaders:
         group = members[leader]
+        shared = Counter(t for member in group for t in index.terms[member])
         clusters.append(
             Cluster(
                 cluster_id=cluster_id_for(str(claims[leader]["claim_id"])),
                 members=tuple(group),
                 canonical=_canonical(group, claims, index),
+                key_terms=tuple(
+                    t for t, _ in sorted(shared.items(), key=lambda i: (-i[1], i[0]))[:6]
+                ),
             )
         )
     return clusters
+
+
+def clustering_digest(inputs: pa.Table) -> str:
+    """sha256 of everything clustering depends on: the claims' columns, the terms, the rules."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\x1f{SAME_CLAIM_MIN_SIMILARITY}\x1f{_MIN_SHARED_TERMS}".encode())
+    digest.update(_TERMS_FILE.read_bytes())
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, inputs.schema) as writer:
+        writer.write_table(inputs)
+    digest.update(sink.getvalue())
+    return digest.hexdigest()
 
 
 def cluster_id_for(leader_claim_id: str) -> str:
@@ -232,10 +255,14 @@ def cluster_id_for(leader_claim_id: str) -> str:
 def _canonical(group: Sequence[int], claims: Sequence[Mapping[str, Any]], index: _Index) -> int:
     """The member that states the proposition most plainly and closest to the others."""
 
+    # Closeness to the first members is enough to pick a representative of a large cluster
+    # and keeps this linear in its size.
+    sample = group[:_CANONICAL_SAMPLE]
+
     def rank(position: int) -> tuple[int, float, int]:
         claim = claims[position]
         plain = not claim["negated"] and not claim["hedged"]
-        closeness = sum(index.similarity(position, other) for other in group if other != position)
+        closeness = sum(index.similarity(position, other) for other in sample if other != position)
         return (int(plain), closeness, -position)
 
     return max(group, key=rank)
@@ -245,15 +272,11 @@ def cluster_rows(
     claims: Sequence[Mapping[str, Any]], clusters: Sequence[Cluster]
 ) -> list[dict[str, Any]]:
     """Rows of ``clusters.parquet`` (``schema/cluster.schema.json``)."""
-    topics = document_topics(claims)
     rows = []
     for cluster in clusters:
         group = [claims[i] for i in cluster.members]
         canonical = claims[cluster.canonical]
         types = Counter(str(claim["claim_type"]) for claim in group)
-        shared: Counter[str] = Counter()
-        for claim in group:
-            shared.update(claim_terms(claim, topics.get(claim["doc_id"])))
         negated = sum(1 for claim in group if claim["negated"])
         hedged = sum(1 for claim in group if claim["hedged"])
         plain = sum(1 for claim in group if not claim["negated"] and not claim["hedged"])
@@ -269,9 +292,7 @@ def cluster_rows(
                 "claim_types": [
                     name for name, _ in sorted(types.items(), key=lambda i: (-i[1], i[0]))
                 ],
-                "key_terms": [
-                    t for t, _ in sorted(shared.items(), key=lambda i: (-i[1], i[0]))[:6]
-                ],
+                "key_terms": list(cluster.key_terms),
                 "n_asserted": plain,
                 "n_negated": negated,
                 "n_hedged": hedged,

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import pyarrow.parquet as pq
 
 from .contract import arrow_schema, load_json_schema
 from .errors import ClaimsetError
+from .write import write_text_atomic
 
 CARD_FILE = "README.md"
 CROISSANT_FILE = "croissant.json"
@@ -1177,19 +1177,6 @@ def croissant_json(document: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` in one rename, so a reader never sees half a file."""
-    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with staging.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staging, path)
-    finally:
-        staging.unlink(missing_ok=True)
-
-
 def write_card(out_dir: Path | str, manifest: Mapping[str, Any]) -> None:
     """Write ``README.md`` and ``croissant.json`` into the exported folder.
 
@@ -1200,5 +1187,5 @@ def write_card(out_dir: Path | str, manifest: Mapping[str, Any]) -> None:
     evalset = scan(folder, manifest)
     card = _card(evalset)
     metadata = croissant_json(_croissant(evalset))
-    _write_atomic(folder / CARD_FILE, card)
-    _write_atomic(folder / CROISSANT_FILE, metadata)
+    write_text_atomic(folder / CARD_FILE, card)
+    write_text_atomic(folder / CROISSANT_FILE, metadata)

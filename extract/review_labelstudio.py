@@ -16,7 +16,6 @@ spans survive either way of counting.
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ from .reviews import (
     record_decisions,
     utc_now,
 )
+from .write import write_text_atomic
 
 __all__ = [
     "decisions_from_labelstudio",
@@ -182,8 +182,8 @@ def export_labelstudio(
     out_path = Path(out_path)
     # One task per line: still a JSON list for Label Studio, and readable in a diff.
     body = ",\n".join(json.dumps(task, ensure_ascii=False) for task in tasks)
-    _write_atomically(out_path, f"[\n{body}\n]\n" if tasks else "[]\n")
-    _write_atomically(out_path.with_name(f"{out_path.stem}.config.xml"), labeling_config())
+    write_text_atomic(out_path, f"[\n{body}\n]\n" if tasks else "[]\n")
+    write_text_atomic(out_path.with_name(f"{out_path.stem}.config.xml"), labeling_config())
     return len(tasks)
 
 
@@ -222,21 +222,6 @@ def _task(
         },
         "predictions": [{"model_version": claim["extractor_version"], "result": [region]}],
     }
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    """Replace ``path`` with ``content`` in one step: readers see the old file or the new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with staging.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staging, path)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
 
 
 # --- import ---------------------------------------------------------------------------------

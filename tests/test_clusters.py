@@ -135,3 +135,26 @@ def test_cli_scores_pairs(seeds_build: Path, capsys: pytest.CaptureFixture[str])
     assert main(["eval", "--dataset", str(seeds_build), "--pairs", str(PAIRS)]) == 0
     assert "same-claim pairs: 48 labelled; precision" in capsys.readouterr().out
     assert main(["eval", "--dataset", str(seeds_build)]) == 2
+
+
+def test_a_rebuild_of_the_same_claims_reuses_the_clustering(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extract import clusters as clusters_module
+    from extract.read import SAMPLE_CORPUS_DIR
+
+    out = tmp_path / "out"
+    build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)
+    first = {name: (out / name).read_bytes() for name in ("claims.parquet", "clusters.parquet")}
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("clustered again")
+
+    monkeypatch.setattr(clusters_module, "cluster_claims", fail)
+    build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)  # served from the cache
+    assert {name: (out / name).read_bytes() for name in first} == first
+    for damaged in (out / ".cache").rglob("*.clusters.arrow"):
+        damaged.write_bytes(b"broken")
+    monkeypatch.undo()
+    build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)  # a damaged entry: clustered again
+    assert {name: (out / name).read_bytes() for name in first} == first
