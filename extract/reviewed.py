@@ -8,11 +8,13 @@ import) write it again, atomically; the review log stays the record.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +86,18 @@ def _view_values(claim: Mapping[str, Any], row: Mapping[str, Any] | None) -> dic
         else None,
         "review_note": row["note"],
         "reviewer": row["reviewer"],
-        "reviewed_at": parse_timestamp(row["reviewed_at"]),
+        "reviewed_at": _epoch_micros(row["reviewed_at"]),
         "review_count": row["n_reviews"],
         "review_anchor": "text" if row.get("anchored_from") else "claim_id",
         "review_claim_id": row.get("anchored_from") or row["claim_id"],
     }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_micros(stamp: str) -> int:
+    return (parse_timestamp(stamp) - _EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -110,35 +119,85 @@ class ApplySummary:
         return line + "."
 
 
+_SOURCE_KEY = b"claimset.view_source"
+_COUNTS_KEY = b"claimset.view_counts"
+
+
+def _source_digest(dataset_dir: Path) -> str:
+    """sha256 over the claims and the review log: the view is current while it is unchanged."""
+    digest = hashlib.sha256()
+    for name in ("claims.parquet", REVIEWS_FILE):
+        path = dataset_dir / name
+        digest.update(name.encode())
+        if path.exists():
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def _current_view(target: Path, source: str) -> ApplySummary | None:
+    """The summary of an existing view made from the very same claims and log, if any."""
+    if not target.exists():
+        return None
+    try:
+        with pq.ParquetFile(target) as handle:
+            metadata = handle.schema_arrow.metadata or {}
+    except (OSError, pa.ArrowException):
+        return None  # unreadable: write it again
+    if metadata.get(_SOURCE_KEY, b"").decode() != source:
+        return None
+    counts = json.loads(metadata[_COUNTS_KEY])
+    return ApplySummary(target, **counts)
+
+
 def apply_reviews(dataset_dir: Path | str) -> ApplySummary:
-    """Write ``claims_reviewed.parquet``: every current claim with its latest decision."""
+    """Write ``claims_reviewed.parquet``: every current claim with its latest decision.
+
+    A view already made from the same claims and the same log is left as it is (a rebuild
+    that changed nothing rewrites nothing).
+    """
     dataset_dir = Path(dataset_dir)
-    claims = read_claims(dataset_dir)
-    resolved = resolve(ReviewLog(dataset_dir).rows(), claim_refs(claims))
-    keys = claims.select(["claim_id", "claim_type", "has_citation"]).to_pylist()
-    values = [_view_values(claim, resolved.by_claim.get(claim["claim_id"])) for claim in keys]
-    view = claims
-    for name, data_type, description in VIEW_COLUMNS:
-        column = pa.array([value[name] for value in values], type=data_type)
-        view = view.append_column(
-            pa.field(name, data_type, metadata={"description": description}), column
-        )
-    metadata = {
-        **(claims.schema.metadata or {}),
-        b"claimset.view": b"claims joined with the latest review decision",
-        b"claimset.reviews": str(len(resolved.by_claim)).encode(),
-    }
-    view = view.replace_schema_metadata(metadata)
     target = dataset_dir / REVIEWED_VIEW_FILE
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    read_claims(dataset_dir, ["claim_id"])  # a clear error when there is no dataset
     with ReviewLog(dataset_dir).locked():
+        source = _source_digest(dataset_dir)
+        current = _current_view(target, source)
+        if current is not None:
+            return current
+        claims = read_claims(dataset_dir)
+        resolved = resolve(ReviewLog(dataset_dir).rows(), claim_refs(claims))
+        keys = claims.select(["claim_id", "claim_type", "has_citation"]).to_pylist()
+        values = [_view_values(c, resolved.by_claim.get(c["claim_id"])) for c in keys]
+        view = claims
+        for name, data_type, description in VIEW_COLUMNS:
+            cells = [value[name] for value in values]
+            if pa.types.is_timestamp(data_type):  # exact: microseconds since the epoch
+                column = pa.array(cells, pa.int64()).cast(data_type)
+            else:
+                column = pa.array(cells, type=data_type)
+            view = view.append_column(
+                pa.field(name, data_type, metadata={"description": description}), column
+            )
+        counts = {
+            "n_claims": len(claims),
+            "n_reviewed": len(resolved.by_claim),
+            "n_orphans": len(resolved.orphans),
+            "n_reanchored": len(resolved.reanchored),
+        }
+        metadata = {
+            **(claims.schema.metadata or {}),
+            b"claimset.view": b"claims joined with the latest review decision",
+            _SOURCE_KEY: source.encode(),
+            _COUNTS_KEY: json.dumps(counts, sort_keys=True).encode(),
+        }
+        view = view.replace_schema_metadata(metadata)
+        staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         pq.write_table(view, staging, compression="zstd", row_group_size=4096)
         with staging.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staging, target)
-    return ApplySummary(
-        target, len(claims), len(resolved.by_claim), len(resolved.orphans), len(resolved.reanchored)
-    )
+    return ApplySummary(target, **counts)
 
 
 @dataclass(frozen=True)
@@ -259,12 +318,8 @@ def review_status(dataset_dir: Path | str) -> ReviewStatus:
 
 
 def _view_stale(dataset_dir: Path) -> bool:
-    view = dataset_dir / REVIEWED_VIEW_FILE
-    if not view.exists():
-        return True
-    made = view.stat().st_mtime
-    sources = [dataset_dir / REVIEWS_FILE, dataset_dir / "claims.parquet"]
-    return any(path.exists() and path.stat().st_mtime > made for path in sources)
+    """Whether the view misses decisions or claims (made from other claims or another log)."""
+    return _current_view(dataset_dir / REVIEWED_VIEW_FILE, _source_digest(dataset_dir)) is None
 
 
 def status_json(status: ReviewStatus) -> str:

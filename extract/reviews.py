@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from .contract import arrow_schema, load_json_schema
 from .errors import ClaimsetError, UsageError
 from .records import normalize_claim_text
-from .write import to_table
+from .write import read_parquet, to_table
 
 REVIEWS_FILE = "reviews.parquet"
 REVIEWED_VIEW_FILE = "claims_reviewed.parquet"
@@ -116,7 +116,7 @@ class ReviewLog:
         if not self.path.exists():
             return arrow_schema("review").empty_table()
         try:
-            return pq.read_table(self.path, schema=arrow_schema("review"))
+            return read_parquet(self.path).cast(arrow_schema("review"))
         except (OSError, pa.ArrowException) as error:
             raise ReviewError(
                 f"cannot read the review log {self.path}: {error}; it was left as it is — "
@@ -125,6 +125,8 @@ class ReviewLog:
 
     def rows(self) -> list[dict[str, Any]]:
         """Logged decisions as plain rows, ``reviewed_at`` as ISO text."""
+        if not self.path.exists():
+            return []  # no log yet (and no empty timestamp table: building one imports pandas)
         rows: list[dict[str, Any]] = self.read().to_pylist()
         for row in rows:
             row["reviewed_at"] = _iso(row["reviewed_at"])
@@ -267,7 +269,7 @@ def read_claims(dataset_dir: Path | str, columns: Sequence[str] | None = None) -
             f"no dataset in {dataset_dir} (claims.parquet is missing); run "
             f"`claimset build … --out {dataset_dir}` first, or pass --dataset"
         )
-    return pq.read_table(path, columns=list(columns) if columns else None)
+    return read_parquet(path, columns)
 
 
 def claim_refs(claims: pa.Table) -> list[ClaimRef]:

@@ -350,3 +350,17 @@ def test_cli_status_and_apply(dataset: Path, capsys: pytest.CaptureFixture[str])
     assert REVIEWED_VIEW_FILE in capsys.readouterr().out
     assert main(["review", "status", "--dataset", str(dataset / "nowhere")]) == 2
     assert "no dataset" in capsys.readouterr().err
+
+
+def test_the_view_is_rewritten_only_when_claims_or_log_change(
+    dataset: Path, corpus: Path, nlp: Any
+) -> None:
+    view = dataset / REVIEWED_VIEW_FILE
+    made = view.stat().st_mtime_ns
+    build([corpus], dataset, progress=False, nlp=nlp)  # nothing changed
+    assert view.stat().st_mtime_ns == made
+    assert not review_status(dataset).view_stale
+    record_decisions(dataset, [Decision(_claims(dataset).claim_id.iloc[0], "accept")])
+    assert review_status(dataset).view_stale  # the log moved on
+    assert apply_reviews(dataset).n_reviewed == 1
+    assert view.stat().st_mtime_ns != made and not review_status(dataset).view_stale
