@@ -189,3 +189,24 @@ def test_any_installed_pipeline_can_be_selected(tmp_path: Path) -> None:
     _assert_provenance(out)
     metadata = pq.read_schema(out / "claims.parquet").metadata
     assert metadata[b"spacy.model_name"] == str(blank).encode()
+
+
+def test_tables_of_many_row_groups_read_back(
+    tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every later stage (clusters, the reviewed view, review tools) reads the claims back;
+    # nested columns (entities) in several row groups must read as one table.
+    from extract.read import SAMPLE_CORPUS_DIR
+    from extract.reviews import read_claims
+    from extract.write import read_parquet
+
+    monkeypatch.setattr(build_module, "ROWS_PER_GROUP", 16)
+    out = tmp_path / "out"
+    summary = build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)
+    assert pq.ParquetFile(out / "claims.parquet").num_row_groups > 2
+    claims = read_claims(out)
+    assert claims.num_rows == summary.n_claims
+    assert claims.column("cluster_id").null_count == 0
+    assert read_parquet(out / "claims.parquet").equals(pq.read_table(out / "claims.parquet"))
+    view = pq.read_table(out / "claims_reviewed.parquet")
+    assert view.num_rows == summary.n_claims
