@@ -447,7 +447,8 @@ def _cluster_claims(
     from .clusters import assignments, cluster_claims, cluster_rows, clustering_digest
 
     path = folder / TABLE_FILES["claim"]
-    inputs = read_parquet(path, _CLUSTER_INPUT_COLUMNS)
+    claims = read_parquet(path)
+    inputs = claims.select(_CLUSTER_INPUT_COLUMNS)
     key = clustering_digest(inputs)
     cached = cache.get_clusters(key) if cache is not None else None
     if cached is None:
@@ -457,16 +458,9 @@ def _cluster_claims(
         ids = pa.array(assignments(claims_for_clustering, clusters), pa.string())
         if cache is not None:
             cache.put_clusters(key, table, ids)
-    else:
+    else:  # made under this cache folder's fingerprint: the same metadata
         table, ids = cached
-        table = table.replace_schema_metadata(
-            {
-                **(table.schema.metadata or {}),
-                **{k.encode(): v.encode() for k, v in metadata.items()},
-            }
-        )
     pq.write_table(table, folder / CLUSTERS_FILE, compression="zstd", row_group_size=ROWS_PER_GROUP)
-    claims = read_parquet(path)
     column = claims.schema.get_field_index("cluster_id")
     claims = claims.set_column(column, claims.schema.field(column), ids)
     pq.write_table(

@@ -8,7 +8,7 @@ types), each clause becomes its own claim, still span-exact.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 
 from spacy.tokens import Span, Token
 
@@ -75,16 +75,3 @@ def split_clauses(
     last = sentence.doc[left_start : sentence.end]
     spans.append((last.start_char, sentence.end_char))
     return spans
-
-
-def clause_spans(spans: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Trim whitespace at both ends of each span (offsets stay exact)."""
-    trimmed = []
-    for start, end in spans:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            trimmed.append((start, end))
-    return trimmed

@@ -32,7 +32,7 @@ from . import __version__
 from .errors import UsageError
 from .records import needs_citation
 from .reviews import ReviewLog, claim_refs, read_claims, resolve
-from .write import to_table
+from .write import read_parquet, to_table
 
 SPLITS = ("train", "validation", "test")
 TABLES = ("verification", "detection")
@@ -108,7 +108,7 @@ def _read(dataset_dir: Path, name: str) -> list[dict[str, Any]]:
             f"{path} is missing: rebuild the dataset with this claimset version "
             f"(`claimset build … --out {dataset_dir}`)"
         )
-    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    rows: list[dict[str, Any]] = read_parquet(path).to_pylist()
     return rows
 
 

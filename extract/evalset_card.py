@@ -23,7 +23,6 @@ bytes (no timestamps; lists in a fixed order).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,6 +34,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cache import file_digest
 from .contract import arrow_schema, load_json_schema
 from .errors import ClaimsetError
 from .write import write_text_atomic
@@ -55,7 +55,6 @@ _SPLIT_URIS = {
     "validation": "cr:ValidationSplit",
     "test": "cr:TestSplit",
 }
-_READ_CHUNK = 1 << 20
 
 _TABLE_SUMMARIES = {
     "verification": (
@@ -201,14 +200,6 @@ def table_columns(table: str) -> tuple[Column, ...]:
     return tuple(_column(field, properties[field.name]) for field in schema)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _manifest_size(manifest: Mapping[str, Any], table: str, split: str) -> int | None:
     sizes = manifest.get("sizes")
     if not isinstance(sizes, Mapping):
@@ -246,9 +237,11 @@ def scan(out_dir: Path | str, manifest: Mapping[str, Any]) -> Evalset:
             rows = int(metadata.num_rows)
             if declared is not None and declared != rows:
                 problems.append(f"{relative} has {rows} rows but the manifest lists {declared}")
-            files.append(
-                SplitFile(table, split, relative, rows, path.stat().st_size, _sha256(path))
-            )
+            digest = file_digest(path)
+            if digest is None:
+                problems.append(f"{relative} cannot be read")
+                continue
+            files.append(SplitFile(table, split, relative, rows, path.stat().st_size, digest))
     if problems:
         raise ClaimsetError(f"cannot describe the evalset in {folder}: " + "; ".join(problems))
     if not files:

@@ -15,7 +15,6 @@ import io
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +27,14 @@ from .reviews import (
     Decision,
     ReviewError,
     ReviewLog,
+    decision_problems,
     default_reviewer,
     latest_decisions,
+    log_time,
     read_claims,
     utc_now,
 )
+from .write import parse_timestamp
 
 # Columns a reviewer fills in, then the context they read.
 # ``reviewed_at`` is optional on import (blank: the time of the import); it lets decisions made
@@ -183,6 +185,16 @@ def _choice(value: str, allowed: tuple[str, ...], aliases: Mapping[str, str]) ->
     return key if key in allowed else None
 
 
+def _cell_choice(
+    cells: Mapping[str, str], name: str, allowed: tuple[str, ...], aliases: Mapping[str, str]
+) -> str | None:
+    """A filled cell as one of ``allowed`` (or as typed, when it is none of them)."""
+    value = cells.get(name)
+    if not value:
+        return None
+    return _choice(value, allowed, aliases) or value
+
+
 def _bool(value: str) -> bool | None:
     key = value.lower()
     if key in _TRUE:
@@ -227,13 +239,14 @@ def read_decisions_csv(
         if not cells.get("decision"):
             n_blank += 1
             continue
-        parsed = _parse_row(cells, number, known, first_row_of, problems)
+        who = reviewer or cells.get("reviewer") or fallback_reviewer
+        parsed = _parse_row(cells, number, known, first_row_of, problems, who)
         if parsed is None:
             continue
         reviewed_at = parsed.pop("reviewed_at") or now
         decision = Decision(
             **parsed,
-            reviewer=reviewer or cells.get("reviewer") or fallback_reviewer,
+            reviewer=who,
             reviewed_at=reviewed_at,
             channel="csv",
             source_file=known[parsed["claim_id"]]["source_file"],
@@ -258,6 +271,7 @@ def _parse_row(
     known: Mapping[str, Any],
     first_row_of: dict[str, int],
     problems: list[str],
+    reviewer: str,
 ) -> dict[str, Any] | None:
     """One row's decision fields, or None after noting its problems."""
     where = f"row {number}"
@@ -273,34 +287,21 @@ def _parse_row(
         found.append(f"field 'claim_id': {claim_id} is decided on row {first_row_of[claim_id]} too")
     else:
         first_row_of[claim_id] = number
-    decision = _choice(cells["decision"], DECISIONS, {})
-    if decision is None:
-        found.append(
-            f"field 'decision': {cells['decision']!r} is not one of {', '.join(DECISIONS)}"
+    # Spreadsheet spellings ("Reject", "Study finding", "NEI") become the log's values; what
+    # stays unknown is kept as typed, so the log's own rules name it.
+    decision = _choice(cells["decision"], DECISIONS, {}) or cells["decision"]
+    claim_type = _cell_choice(cells, "claim_type", CLAIM_TYPES, {})
+    verdict = _cell_choice(cells, "verdict", VERDICTS, _VERDICT_ALIASES)
+    found.extend(
+        decision_problems(
+            {
+                "decision": decision,
+                "claim_type": claim_type,
+                "verdict": verdict,
+                "reviewer": reviewer,
+            }
         )
-    claim_type = None
-    if cells.get("claim_type"):
-        claim_type = _choice(cells["claim_type"], CLAIM_TYPES, {})
-        if claim_type is None:
-            found.append(
-                f"field 'claim_type': {cells['claim_type']!r} is not one of "
-                f"{', '.join(CLAIM_TYPES)}"
-            )
-    if decision == "relabel" and claim_type is None and not cells.get("claim_type"):
-        found.append("field 'claim_type': a relabel needs the new type")
-    if decision in ("accept", "reject", "skip") and claim_type is not None:
-        found.append(
-            f"field 'claim_type': give a type only with decision relabel (this row: {decision})"
-        )
-    verdict = None
-    if cells.get("verdict"):
-        verdict = _choice(cells["verdict"], VERDICTS, _VERDICT_ALIASES)
-        if verdict is None:
-            found.append(
-                f"field 'verdict': {cells['verdict']!r} is not one of {', '.join(VERDICTS)}"
-            )
-    if decision == "reject" and verdict is not None:
-        found.append("field 'verdict': a rejected claim (not a claim) takes no verdict")
+    )
     has_citation = None
     if cells.get("has_citation"):
         try:
@@ -313,7 +314,7 @@ def _parse_row(
     reviewed_at = None
     if cells.get("reviewed_at"):
         try:
-            reviewed_at = _timestamp(cells["reviewed_at"])
+            reviewed_at = log_time(parse_timestamp(cells["reviewed_at"]))
         except ValueError:
             found.append(
                 f"field 'reviewed_at': {cells['reviewed_at']!r} is not a date and time "
@@ -331,14 +332,6 @@ def _parse_row(
         "note": cells.get("note") or None,
         "reviewed_at": reviewed_at,
     }
-
-
-def _timestamp(value: str) -> str:
-    """A date and time as the log stores it (UTC, "Z"); no zone means UTC."""
-    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def import_csv(

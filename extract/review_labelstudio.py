@@ -34,11 +34,12 @@ from .reviews import (
     ReviewLog,
     decision_problems,
     latest_decisions,
+    log_time,
     read_claims,
     record_decisions,
     utc_now,
 )
-from .write import write_text_atomic
+from .write import parse_timestamp, write_text_atomic
 
 __all__ = [
     "decisions_from_labelstudio",
@@ -61,8 +62,6 @@ DECISION_NAME = "decision"
 VERDICT_NAME = "verdict"
 CITATION_NAME = "citation"
 NOTE_NAME = "note"
-# The review log's time format (as utc_now writes it).
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 # --- offsets --------------------------------------------------------------------------------
@@ -550,12 +549,10 @@ def _reviewed_at(annotation: Mapping[str, Any], problems: list[str]) -> str | No
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             moment = datetime.fromtimestamp(value, UTC)  # older exports: seconds since 1970
         elif isinstance(value, str):
-            moment = datetime.fromisoformat(value.strip())
+            moment = parse_timestamp(value)  # no zone: UTC (Label Studio writes UTC)
         else:
             raise ValueError(value)
     except (ValueError, OverflowError, OSError):
         problems.append(f"field {name!r}: {value!r} is not an ISO 8601 date-time")
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # Label Studio writes UTC, sometimes unmarked
-    return moment.astimezone(UTC).strftime(_TIME_FORMAT)
+    return log_time(moment)

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cache import file_digest
 from .contract import arrow_schema
 from .reviews import (
     REVIEWED_VIEW_FILE,
@@ -29,6 +30,7 @@ from .reviews import (
     ResolvedReviews,
     ReviewLog,
     claim_refs,
+    claims_path,
     read_claims,
     resolve,
 )
@@ -127,12 +129,7 @@ def _source_digest(dataset_dir: Path) -> str:
     """sha256 over the claims and the review log: the view is current while it is unchanged."""
     digest = hashlib.sha256()
     for name in ("claims.parquet", REVIEWS_FILE):
-        path = dataset_dir / name
-        digest.update(name.encode())
-        if path.exists():
-            with path.open("rb") as handle:
-                while block := handle.read(1 << 20):
-                    digest.update(block)
+        digest.update(f"{name}\x1f{file_digest(dataset_dir / name) or 'absent'}\x1f".encode())
     return digest.hexdigest()
 
 
@@ -159,7 +156,7 @@ def apply_reviews(dataset_dir: Path | str) -> ApplySummary:
     """
     dataset_dir = Path(dataset_dir)
     target = dataset_dir / REVIEWED_VIEW_FILE
-    read_claims(dataset_dir, ["claim_id"])  # a clear error when there is no dataset
+    claims_path(dataset_dir)  # a clear error when there is no dataset
     with ReviewLog(dataset_dir).locked():
         source = _source_digest(dataset_dir)
         current = _current_view(target, source)

@@ -60,9 +60,15 @@ class ReviewError(ClaimsetError):
     """A decision or a file of decisions cannot be taken as it is; nothing was written."""
 
 
+def log_time(moment: datetime) -> str:
+    """A moment as the log stores it: ISO 8601, UTC, microseconds, "Z" (no zone = UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def utc_now() -> str:
-    """The current time as the log stores it: ISO 8601, UTC, microseconds, "Z"."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return log_time(datetime.now(UTC))
 
 
 def default_reviewer() -> str:
@@ -99,9 +105,7 @@ class Decision:
 
 
 def _iso(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return str(value)
+    return log_time(value) if isinstance(value, datetime) else str(value)
 
 
 class ReviewLog:
@@ -261,15 +265,20 @@ def _closest(
 # --- the dataset side ------------------------------------------------------------------------
 
 
-def read_claims(dataset_dir: Path | str, columns: Sequence[str] | None = None) -> pa.Table:
-    """The current build's claims (a clear error when the folder holds no build)."""
+def claims_path(dataset_dir: Path | str) -> Path:
+    """The build's claims file (a clear error when the folder holds no build)."""
     path = Path(dataset_dir) / "claims.parquet"
     if not path.exists():
         raise UsageError(
             f"no dataset in {dataset_dir} (claims.parquet is missing); run "
             f"`claimset build … --out {dataset_dir}` first, or pass --dataset"
         )
-    return read_parquet(path, columns)
+    return path
+
+
+def read_claims(dataset_dir: Path | str, columns: Sequence[str] | None = None) -> pa.Table:
+    """The current build's claims (a clear error when the folder holds no build)."""
+    return read_parquet(claims_path(dataset_dir), columns)
 
 
 def claim_refs(claims: pa.Table) -> list[ClaimRef]:
@@ -282,11 +291,6 @@ def claim_refs(claims: pa.Table) -> list[ClaimRef]:
             strict=True,
         )
     ]
-
-
-def resolve_dataset(dataset_dir: Path | str) -> ResolvedReviews:
-    claims = read_claims(dataset_dir, ["claim_id", "source_file", "text"])
-    return resolve(ReviewLog(dataset_dir).rows(), claim_refs(claims))
 
 
 def record_decisions(dataset_dir: Path | str, decisions: Sequence[Decision]) -> int:

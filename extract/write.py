@@ -62,8 +62,14 @@ def to_table(
 
 
 def parse_timestamp(value: str) -> datetime:
-    """ISO 8601 UTC text ("2026-11-22T10:00:00Z") as an aware datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    """ISO 8601 text ("2026-11-22T10:00:00Z", an offset, or no zone = UTC) as UTC.
+
+    Raises ValueError for text that is not a date and time.
+    """
+    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _fsync(path: Path) -> None:

@@ -290,9 +290,7 @@ def test_reviewed_view_columns_and_types(dataset: Path) -> None:
     view = pd.read_parquet(dataset / REVIEWED_VIEW_FILE).set_index("claim_id")
     assert len(view) == len(claims)
     assert str(view.reviewed_at.dtype) == "datetime64[us, UTC]"
-    assert (
-        view.loc[ids[0], "review_has_citation"] is True or view.loc[ids[0], "review_has_citation"]
-    )
+    assert bool(view.loc[ids[0], "review_has_citation"])  # the correction wins
     assert view.loc[ids[0], "review_claim_type"] == claims.claim_type.iloc[0]
     assert view.loc[ids[1], "review_decision"] == "reject"
     assert pd.isna(view.loc[ids[1], "review_claim_type"])  # not a claim: no type after review
