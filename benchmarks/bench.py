@@ -32,10 +32,10 @@ from typing import Any
 
 import spacy
 
-from extract.build import build
-from extract.config import BuildConfig
-from extract.pipeline import load_pipeline
-from extract.read import SAMPLE_CORPUS_DIR
+from extract.dataset.build import build
+from extract.dataset.config import BuildConfig
+from extract.nlp.pipeline import load_pipeline
+from extract.read.inputs import SAMPLE_CORPUS_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

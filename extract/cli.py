@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .build import DEFAULT_OUT_DIR, EXIT_SOME_DOCUMENTS_FAILED, build
-from .config import DEFAULT_MODEL, BuildConfig
-from .errors import ClaimsetError, UsageError
-from .write import write_text_atomic
+from extract import __version__
+from extract.dataset.build import DEFAULT_OUT_DIR, EXIT_SOME_DOCUMENTS_FAILED, build
+from extract.dataset.config import BuildConfig
+from extract.errors import ClaimsetError, UsageError
+from extract.nlp.attrs import DEFAULT_MODEL
+from extract.tables.io import write_text_atomic
 
 MAIN_EPILOG = """\
 examples:
@@ -258,7 +259,7 @@ def _add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from .reviewed import apply_reviews, review_status, status_json
+    from extract.review.view import apply_reviews, review_status, status_json
 
     dataset: Path = args.dataset
     command = args.review_command
@@ -271,12 +272,12 @@ def _run_review(args: argparse.Namespace) -> int:
         return 0
     if command == "export":
         if args.format == "csv":
-            from .review_csv import export_csv
+            from extract.review.spreadsheet import export_csv
 
             target = args.out or dataset / "review-queue.csv"
             count = export_csv(dataset, target, include_reviewed=args.all)
         else:
-            from .review_labelstudio import export_labelstudio
+            from extract.review.labelstudio import export_labelstudio
 
             target = args.out or dataset / "labelstudio-tasks.json"
             count = export_labelstudio(
@@ -287,7 +288,7 @@ def _run_review(args: argparse.Namespace) -> int:
     if command == "import":
         return _run_review_import(args)
     if command == "serve":
-        from .review_server import serve
+        from extract.review.server import serve
 
         serve(dataset, port=args.port, reviewer=args.reviewer, open_browser=args.open)
         return 0
@@ -295,13 +296,13 @@ def _run_review(args: argparse.Namespace) -> int:
 
 
 def _run_review_import(args: argparse.Namespace) -> int:
-    from .reviewed import apply_reviews
+    from extract.review.view import apply_reviews
 
     kind = args.format
     if kind == "auto":
         kind = "labelstudio" if args.file.suffix.lower() == ".json" else "csv"
     if kind == "csv":
-        from .review_csv import import_csv
+        from extract.review.spreadsheet import import_csv
 
         result = import_csv(args.file, args.dataset, reviewer=args.reviewer)
         print(
@@ -309,7 +310,7 @@ def _run_review_import(args: argparse.Namespace) -> int:
             f"({result.n_unchanged} unchanged, {result.n_blank} row(s) without a decision)"
         )
     else:
-        from .review_labelstudio import import_labelstudio
+        from extract.review.labelstudio import import_labelstudio
 
         count = import_labelstudio(args.file, args.dataset, reviewer=args.reviewer)
         print(f"Recorded {count} decision(s) from {args.file}")
@@ -321,13 +322,13 @@ def _run_eval(args: argparse.Namespace) -> int:
     if args.gold is None and args.pairs is None:
         raise UsageError("give --gold DIR (claims against gold sentences), --pairs FILE, or both")
     if args.pairs is not None:
-        from .cluster_eval import score_pairs
+        from extract.quality.pairs import score_pairs
 
         pairs = score_pairs(args.dataset, args.pairs)
         print(pairs.format())
         if args.gold is None:
             return 0
-    from .evaluate import evaluate, format_report
+    from extract.quality.gold import evaluate, format_report
 
     report = evaluate(args.dataset, args.gold)
     print(format_report(report))
@@ -361,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "review":
             return _run_review(args)
         if args.command == "evalset":
-            from .evalset import export_evalset, parse_split
+            from extract.evalset.export import export_evalset, parse_split
 
             exported = export_evalset(
                 args.dataset,

@@ -11,8 +11,8 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.claims import SENTENCES_ATTR
-from extract.pipeline import load_pipeline
+from extract.nlp.attrs import SENTENCES_ATTR
+from extract.nlp.pipeline import load_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

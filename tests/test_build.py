@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 import spacy
 
-from extract import build as build_module
-from extract.build import build
-from extract.config import BuildConfig
-from extract.contract import validate_rows
+from extract.dataset import output as output_module
+from extract.dataset.build import build
+from extract.dataset.config import BuildConfig
 from extract.errors import SchemaValidationError, UsageError
+from extract.tables.contract import validate_rows
 
 from .conftest import FIXTURES, SEEDS_DIR, shared_dir
 
@@ -125,7 +125,7 @@ def test_failed_build_leaves_previous_dataset_untouched(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise SchemaValidationError("claim", ["row 0 field text: injected failure"])
 
-    monkeypatch.setattr(build_module, "to_table", broken)
+    monkeypatch.setattr(output_module, "to_table", broken)
     with pytest.raises(SchemaValidationError):
         build([FIXTURES / "corpus"], out, progress=False, use_cache=False)
     assert {name: (out / name).read_bytes() for name in names} == before
@@ -196,11 +196,11 @@ def test_tables_of_many_row_groups_read_back(
 ) -> None:
     # Every later stage (clusters, the reviewed view, review tools) reads the claims back;
     # nested columns (entities) in several row groups must read as one table.
-    from extract.read import SAMPLE_CORPUS_DIR
-    from extract.reviews import read_claims
-    from extract.write import read_parquet
+    from extract.read.inputs import SAMPLE_CORPUS_DIR
+    from extract.review.log import read_claims
+    from extract.tables.io import read_parquet
 
-    monkeypatch.setattr(build_module, "ROWS_PER_GROUP", 16)
+    monkeypatch.setattr(output_module, "ROWS_PER_GROUP", 16)
     out = tmp_path / "out"
     summary = build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)
     assert pq.ParquetFile(out / "claims.parquet").num_row_groups > 2

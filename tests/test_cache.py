@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from extract import build as build_module
-from extract.build import build
+from extract.dataset import work as work_module
+from extract.dataset.build import build
 
 from .conftest import FIXTURES
 
@@ -43,7 +43,7 @@ def test_unchanged_rebuild_needs_no_model(
     def no_model(*_: Any) -> Language:
         raise AssertionError("an unchanged rebuild must not load the model")
 
-    monkeypatch.setattr(build_module, "load_pipeline", no_model)
+    monkeypatch.setattr(work_module, "load_pipeline", no_model)
     warm = build([corpus], out, progress=False)
     assert warm.n_cached_files == 3 and cold.n_cached_files == 0
     assert _tables(out) == first

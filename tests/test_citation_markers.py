@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.citation_markers import CitationMarker, find_citation_markers
+from extract.nlp.citation_markers import CitationMarker, find_citation_markers
 
 Expected = list[tuple[str, tuple[int, ...]]]
 

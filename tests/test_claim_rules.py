@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from extract.claimhood import NON_CLAIM_REASONS
+from extract.nlp.claimhood import NON_CLAIM_REASONS
 
 
 def only(analyse: Any, text: str) -> dict[str, Any]:

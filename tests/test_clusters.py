@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from extract.build import build
-from extract.claims import SENTENCES_ATTR
 from extract.cli import main
-from extract.cluster_eval import score_pairs
-from extract.clusters import claim_terms, cluster_claims, cluster_rows
-from extract.records import claims_from_sentences
+from extract.dataset.build import build
+from extract.dataset.rows import claims_from_sentences
+from extract.links.clusters import claim_terms, cluster_claims, cluster_rows
+from extract.nlp.attrs import SENTENCES_ATTR
+from extract.quality.pairs import score_pairs
 
 from .conftest import FIXTURES, SEEDS_DIR, shared_dir
 
@@ -140,8 +140,8 @@ def test_cli_scores_pairs(seeds_build: Path, capsys: pytest.CaptureFixture[str])
 def test_a_rebuild_of_the_same_claims_reuses_the_clustering(
     tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extract import clusters as clusters_module
-    from extract.read import SAMPLE_CORPUS_DIR
+    from extract.links import clusters as clusters_module
+    from extract.read.inputs import SAMPLE_CORPUS_DIR
 
     out = tmp_path / "out"
     build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)

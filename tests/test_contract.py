@@ -8,10 +8,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from extract.contract import arrow_schema, load_json_schema, validate_rows
 from extract.errors import SchemaValidationError
-from extract.records import ClaimRecord, DocumentRecord, claim_ids, make_claim_id
-from extract.write import to_table
+from extract.tables.contract import arrow_schema, load_json_schema, validate_rows
+from extract.tables.io import to_table
+from extract.tables.records import ClaimRecord, DocumentRecord, claim_ids, make_claim_id
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_claim_ids_count_equal_texts_per_source() -> None:
 def test_fast_check_agrees_with_jsonschema(change: dict[str, Any]) -> None:
     import fastjsonschema
 
-    from extract.contract import _fast_check, _validator
+    from extract.tables.contract import _fast_check, _validator
 
     row = _claim_row(**change)
     full = not list(_validator("claim").iter_errors(row))

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from extract.build import build
-from extract.config import BuildConfig
+from extract.dataset.build import build
+from extract.dataset.config import BuildConfig
 
 from .conftest import FIXTURES, SEEDS_DIR, shared_dir
 

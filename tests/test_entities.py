@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-import extract.entities  # noqa: F401  (importing registers the factory)
-from extract.entities import ENTITIES_KEY, LABELS, entities_in
-from extract.lexicons import load_jsonl
+import extract.nlp.entities  # noqa: F401  (importing registers the factory)
+from extract.nlp.entities import ENTITIES_KEY, LABELS, entities_in
+from extract.nlp.lexicons import load_jsonl
 
 from .conftest import SEEDS_DIR, shared_dir
 

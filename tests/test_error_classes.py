@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from extract.claims import SENTENCES_ATTR
+from extract.nlp.attrs import SENTENCES_ATTR
 
 
 def only(analyse: Any, text: str) -> dict[str, Any]:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from extract.build import build
 from extract.cli import main
+from extract.dataset.build import build
 from extract.errors import UsageError
-from extract.evalset import (
+from extract.evalset.export import (
     SPLITS,
     _assign,
     _cut_leaks,
@@ -23,7 +23,7 @@ from extract.evalset import (
     leakage_check,
     parse_split,
 )
-from extract.reviews import Decision, read_claims, record_decisions
+from extract.review.log import Decision, read_claims, record_decisions
 
 from .conftest import SEEDS_DIR, shared_dir
 

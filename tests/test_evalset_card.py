@@ -24,9 +24,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.contract import arrow_schema, load_json_schema, validate_rows
 from extract.errors import ClaimsetError
-from extract.evalset_card import (
+from extract.evalset.card import (
     CARD_FILE,
     CROISSANT_FILE,
     EVAL_TABLES,
@@ -38,6 +37,7 @@ from extract.evalset_card import (
     size_category,
     write_card,
 )
+from extract.tables.contract import arrow_schema, load_json_schema, validate_rows
 
 Sizes = dict[str, dict[str, int]]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from extract.evaluate import CLAIM_TYPES, EvalError, EvalReport, Score, evaluate, format_report
+from extract.quality.gold import CLAIM_TYPES, EvalError, EvalReport, Score, evaluate, format_report
 
 
 def _unit(

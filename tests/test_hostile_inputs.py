@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from extract.build import build
 from extract.cli import main
-from extract.config import BuildConfig
+from extract.dataset.build import build
+from extract.dataset.config import BuildConfig
 
 from .test_build import _assert_provenance
 from .test_readers import make_pdf

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import pytest
 from spacy.tokens import Doc
 
-import extract.negation  # noqa: F401  (registers the factory)
-from extract.negation import NEGATION_KEY, negation_cue
+import extract.nlp.negation  # noqa: F401  (registers the factory)
+from extract.nlp.negation import NEGATION_KEY, negation_cue
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from typing import Any
 import nbformat
 import pytest
 
-from extract.build import build
 from extract.cli import main
-from extract.read import SAMPLE_CORPUS_DIR
+from extract.dataset.build import build
+from extract.read.inputs import SAMPLE_CORPUS_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"

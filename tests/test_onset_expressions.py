@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.onset_expressions import OnsetExpression, find_onset_expressions
+from extract.nlp.onset_expressions import OnsetExpression, find_onset_expressions
 
 MIN = 60
 HOUR = 3600

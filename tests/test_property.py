@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from extract.build import build
-from extract.claims import SENTENCES_ATTR
-from extract.config import EXTRACTOR_VERSION
-from extract.contract import validate_rows
-from extract.records import claims_from_sentences
+from extract.dataset.build import build
+from extract.dataset.config import EXTRACTOR_VERSION
+from extract.dataset.rows import claims_from_sentences
+from extract.nlp.attrs import SENTENCES_ATTR
+from extract.tables.contract import validate_rows
 
 FRAGMENTS = st.sampled_from(
     [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.build import build
-from extract.evaluate import evaluate
+from extract.dataset.build import build
+from extract.quality.gold import evaluate
 
 from .conftest import GOLD_DIR, SEEDS_DIR, shared_dir
 

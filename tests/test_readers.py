@@ -18,11 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from extract import read_html
-from extract.read_corpus import CORPUS_FORMATS, iter_corpus_rows
-from extract.read_html import extract_html
-from extract.read_pdf import extract_pdf
-from extract.sources import CorpusRow, ReadFailure
+from extract.read import html as read_html
+from extract.read.corpus import CORPUS_FORMATS, iter_corpus_rows
+from extract.read.html import extract_html
+from extract.read.pdf import extract_pdf
+from extract.read.sources import CorpusRow, ReadFailure
 
 # HTML -----------------------------------------------------------------------------------
 

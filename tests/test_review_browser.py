@@ -27,8 +27,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from spacy.language import Language
 from werkzeug.serving import make_server
 
-from extract.review_server import create_app
-from extract.reviews import CLAIM_TYPES, ReviewLog
+from extract.review.log import CLAIM_TYPES, ReviewLog
+from extract.review.server import create_app
 
 from .test_review_server import IMG_CLAIM, SCRIPT_CLAIM, build_review_dataset
 

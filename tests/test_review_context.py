@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.review_context import MAX_PARAGRAPH_CHARS, paragraph_bounds
+from extract.review.context import MAX_PARAGRAPH_CHARS, paragraph_bounds
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from extract.build import build
 from extract.cli import main
-from extract.read import SAMPLE_CORPUS_DIR
-from extract.review_csv import CSV_COLUMNS, export_csv, import_csv, read_decisions_csv
-from extract.reviews import REVIEWS_FILE, ReviewError, ReviewLog, read_claims
+from extract.dataset.build import build
+from extract.read.inputs import SAMPLE_CORPUS_DIR
+from extract.review.log import REVIEWS_FILE, ReviewError, ReviewLog, read_claims
+from extract.review.spreadsheet import CSV_COLUMNS, export_csv, import_csv, read_decisions_csv
 
 
 @pytest.fixture(scope="module")

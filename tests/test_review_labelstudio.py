@@ -13,9 +13,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from extract.build import build
+from extract.dataset.build import build
 from extract.errors import UsageError
-from extract.review_labelstudio import (
+from extract.review.labelstudio import (
     decisions_from_labelstudio,
     export_labelstudio,
     import_labelstudio,
@@ -23,7 +23,7 @@ from extract.review_labelstudio import (
     python_offset,
     utf16_offset,
 )
-from extract.reviews import (
+from extract.review.log import (
     CLAIM_TYPES,
     DECISIONS,
     VERDICTS,

@@ -19,11 +19,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from spacy.language import Language
 
-from extract import review_server
-from extract.build import build
+from extract.dataset.build import build
 from extract.errors import UsageError
-from extract.review_server import WEB_DIR, create_app
-from extract.reviews import CLAIM_TYPES, DECISIONS, VERDICTS, Decision, ReviewLog, record_decisions
+from extract.review import server as review_server
+from extract.review.log import (
+    CLAIM_TYPES,
+    DECISIONS,
+    VERDICTS,
+    Decision,
+    ReviewLog,
+    record_decisions,
+)
+from extract.review.server import WEB_DIR, create_app
 
 # Claim sentences carrying markup, as scraped pages do; the page must show them as text.
 IMG_CLAIM = "Ketamine blocks the NMDA receptor <img src=x onerror=alert(1)> in the brain."

@@ -11,11 +11,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from extract.build import build
 from extract.cli import main
-from extract.read import SAMPLE_CORPUS_DIR
-from extract.reviewed import apply_reviews, review_status
-from extract.reviews import (
+from extract.dataset.build import build
+from extract.read.inputs import SAMPLE_CORPUS_DIR
+from extract.review.log import (
     REVIEWED_VIEW_FILE,
     REVIEWS_FILE,
     ClaimRef,
@@ -27,6 +26,7 @@ from extract.reviews import (
     record_decisions,
     resolve,
 )
+from extract.review.view import apply_reviews, review_status
 
 DEPRESSION = "01_ketamine_for_depression_spun.txt"
 NASAL = "02_esketamine_nasal_spray_overview.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.citation_markers import find_citation_markers
-from extract.segmentation import segment_text
+from extract.nlp.citation_markers import find_citation_markers
+from extract.nlp.segmentation import segment_text
 
 
 def sentences(text: str) -> list[str]:

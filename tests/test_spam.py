@@ -13,8 +13,8 @@ from itertools import pairwise
 import pytest
 from spacy.tokens import Doc
 
-import extract.spam  # noqa: F401  (registers the factory)
-from extract.spam import SPAM_KEY, count_spam_phrases, pasted_keyword_spans, spam_spans
+import extract.nlp.spam  # noqa: F401  (registers the factory)
+from extract.nlp.spam import SPAM_KEY, count_spam_phrases, pasted_keyword_spans, spam_spans
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.spelled_numbers import SPELLED_NUMBER_REGEX, parse_number
+from extract.nlp.spelled_numbers import SPELLED_NUMBER_REGEX, parse_number
 
 SPELLED_RE = re.compile(SPELLED_NUMBER_REGEX, re.IGNORECASE)
 

@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from extract.lexicons import load_json
-from extract.structure import EMPTY, ClaimStructure, claim_structure, relation_vocabulary
+from extract.nlp.lexicons import load_json
+from extract.nlp.structure import EMPTY, ClaimStructure, claim_structure, relation_vocabulary
 
 _PARSE = "en_core_web_sm mis-parses this sentence"
 

@@ -1,0 +1,311 @@
+"""The same claim across sources: group claims that state one proposition into clusters.
+
+Pages copy and spin each other, so "blocks the NMDA receptor" turns up in several sources
+in different words. Each claim is reduced to a stance-free set of terms: entity mentions
+become their canonical names (so spun synonyms meet), citation markers, pasted spam, hedge
+and negation cues and other stance words are dropped, words are folded into synonym classes
+and crude stems, and spelling variants are merged with rapidfuzz. Two claims are the same
+when their terms overlap enough (a Dice coefficient weighted by how rare each term is).
+
+Clusters grow around leaders: claims are taken in document order and each joins the
+most similar existing leader, or leads a new cluster. Comparing with leaders only keeps a
+chain of small overlaps from joining unrelated claims, and the order makes ids stable.
+Stance stays out of the key but not out of the record: a cluster counts its negated, hedged
+and plain members and says when its sources disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.ipc
+from rapidfuzz import fuzz, process
+
+from extract import __version__
+
+_TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "cluster_terms.json"
+# Weighted Dice coefficient at or above which two claims state the same proposition: about a
+# third of what the two say, by weight, must be shared.
+SAME_CLAIM_MIN_SIMILARITY = 0.35
+# Spelling variants ("anaesthetic", "anesthetic") of words at least this long are merged.
+_VARIANT_MIN_LENGTH = 6
+_VARIANT_MIN_RATIO = 90.0
+# A term in more than this share of claims (the corpus's main drug) does not by itself make
+# two claims candidates for comparison (it still counts in their similarity).
+_COMMON_TERM_SHARE = 0.2
+_CANONICAL_SAMPLE = 32
+# Two claims must share at least this many terms besides the corpus's commonest ones.
+_MIN_SHARED_TERMS = 2
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
+_SUFFIXES = ("ational", "ation", "ness", "ment", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
+ENTITY_PREFIX = "entity:"
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    stopwords: frozenset[str]
+    classes: Mapping[str, str]
+    broader: Mapping[str, str]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    with _TERMS_FILE.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    classes = {word: head for head, words in data["synonyms"].items() for word in [head, *words]}
+    return _Lexicon(frozenset(data["stopwords"]), classes, data["broader_entities"])
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def _drug_of(claim: Mapping[str, Any]) -> str | None:
+    for entity in claim["entities"]:
+        if entity["label"] == "DRUG":
+            return str(entity["canonical"]).lower()
+    return None
+
+
+def document_topics(claims: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each document's main drug (its most mentioned DRUG entity)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for claim in claims:
+        for entity in claim["entities"]:
+            if entity["label"] == "DRUG":
+                counts[claim["doc_id"]][str(entity["canonical"]).lower()] += 1
+    return {doc_id: count.most_common(1)[0][0] for doc_id, count in counts.items() if count}
+
+
+def claim_terms(claim: Mapping[str, Any], topic: str | None = None) -> frozenset[str]:
+    """The stance-free terms of a claim (before spelling variants are merged).
+
+    ``topic`` is the document's main drug: a claim naming no drug ("It blocks the NMDA
+    receptor") is about it.
+    """
+    lexicon = _lexicon()
+    text: str = claim["text"]
+    base = int(claim["char_start"])
+    # Blank out what is not the proposition (same length, so entity offsets still hold):
+    # pasted spam, citation markers, the hedge and negation cues.
+    masked = list(text)
+    stance = [
+        *claim["spam_text"],
+        *claim["citation_markers"],
+        claim.get("hedge_cue") or "",
+        claim.get("negation_cue") or "",
+    ]
+    for cue in stance:
+        found = text.find(cue) if cue else -1
+        if found >= 0:
+            masked[found : found + len(cue)] = " " * len(cue)
+    terms: set[str] = set()
+    pieces = []
+    position = 0
+    for entity in sorted(claim["entities"], key=lambda e: (e["start"], -e["end"])):
+        start, end = int(entity["start"]) - base, int(entity["end"]) - base
+        if (
+            start < position
+            or start < 0
+            or end > len(text)
+            or not "".join(masked[start:end]).strip()
+        ):
+            continue  # overlapping, outside the claim, or inside blanked text
+        canonical = str(entity["canonical"]).lower()
+        terms.add(ENTITY_PREFIX + canonical)
+        if canonical in lexicon.broader:
+            terms.add(ENTITY_PREFIX + lexicon.broader[canonical])
+        pieces.append("".join(masked[position:start]))
+        pieces.append(" ")
+        position = end
+    pieces.append("".join(masked[position:]))
+    rest = "".join(pieces)
+    for raw in _WORD.findall(rest.lower()):
+        word = raw.replace("’", "'")
+        if word in lexicon.stopwords or len(word) < 3:
+            continue
+        head = lexicon.classes.get(word)
+        terms.add(head if head is not None else lexicon.classes.get(_stem(word), _stem(word)))
+    if topic and _drug_of(claim) is None:
+        terms.add(ENTITY_PREFIX + topic)
+    return frozenset(terms)
+
+
+def _variant_heads(vocabulary: Counter[str]) -> dict[str, str]:
+    """Map spelling variants of words to one head (the most frequent spelling)."""
+    heads: dict[str, list[str]] = defaultdict(list)  # by first two letters
+    mapping: dict[str, str] = {}
+    for word, _ in sorted(vocabulary.items(), key=lambda item: (-item[1], item[0])):
+        if word.startswith(ENTITY_PREFIX) or len(word) < _VARIANT_MIN_LENGTH:
+            continue
+        bucket = heads[word[:2]]
+        match = process.extractOne(word, bucket, scorer=fuzz.ratio, score_cutoff=_VARIANT_MIN_RATIO)
+        if match is None:
+            bucket.append(word)
+        else:
+            mapping[word] = match[0]
+    return mapping
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cluster_id: str
+    members: tuple[int, ...]  # indexes into the claims, document order
+    canonical: int
+    key_terms: tuple[str, ...]  # the terms its members share most
+
+
+class _Index:
+    """Terms and their weights (inverse document frequency over claims)."""
+
+    def __init__(self, terms: Sequence[frozenset[str]]) -> None:
+        self.terms = terms
+        frequency: Counter[str] = Counter(t for claim_terms in terms for t in claim_terms)
+        count = len(terms)
+        self.weight = {t: math.log((count + 1) / (n + 0.5)) for t, n in frequency.items()}
+        self.common = {
+            t for t, n in frequency.items() if count >= 10 and n > count * _COMMON_TERM_SHARE
+        }
+        self.mass = [sum(self.weight[t] for t in claim_terms) for claim_terms in terms]
+
+    def similarity(self, a: int, b: int) -> float:
+        total = self.mass[a] + self.mass[b]
+        if total <= 0:
+            return 0.0
+        shared = sum(self.weight[t] for t in self.terms[a] & self.terms[b])
+        return 2 * shared / total
+
+
+def cluster_claims(
+    claims: Sequence[Mapping[str, Any]], min_similarity: float = SAME_CLAIM_MIN_SIMILARITY
+) -> list[Cluster]:
+    """Group claims (rows of claims.parquet, in document order) into clusters."""
+    topics = document_topics(claims)
+    raw = [claim_terms(claim, topics.get(claim["doc_id"])) for claim in claims]
+    variants = _variant_heads(Counter(t for terms in raw for t in terms))
+    index = _Index([frozenset(variants.get(t, t) for t in terms) for terms in raw])
+    leaders: list[int] = []
+    members: dict[int, list[int]] = {}
+    by_term: dict[str, list[int]] = defaultdict(list)  # term -> leaders holding it
+    for position, terms in enumerate(index.terms):
+        candidates = {
+            leader for t in terms if t not in index.common for leader in by_term.get(t, ())
+        }
+        best, best_score = None, min_similarity
+        for leader in sorted(candidates):
+            if len((terms & index.terms[leader]) - index.common) < _MIN_SHARED_TERMS:
+                continue  # one shared word is a topic, not a proposition
+            score = index.similarity(position, leader)
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = leader, score
+        if best is None:
+            leaders.append(position)
+            members[position] = [position]
+            for t in terms:
+                by_term[t].append(position)
+        else:
+            members[best].append(position)
+    clusters = []
+    for leader in leaders:
+        group = members[leader]
+        shared = Counter(t for member in group for t in index.terms[member])
+        clusters.append(
+            Cluster(
+                cluster_id=cluster_id_for(str(claims[leader]["claim_id"])),
+                members=tuple(group),
+                canonical=_canonical(group, claims, index),
+                key_terms=tuple(
+                    t for t, _ in sorted(shared.items(), key=lambda i: (-i[1], i[0]))[:6]
+                ),
+            )
+        )
+    return clusters
+
+
+def clustering_digest(inputs: pa.Table) -> str:
+    """sha256 of everything clustering depends on: the claims' columns, the terms, the rules."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\x1f{SAME_CLAIM_MIN_SIMILARITY}\x1f{_MIN_SHARED_TERMS}".encode())
+    digest.update(_TERMS_FILE.read_bytes())
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, inputs.schema) as writer:
+        writer.write_table(inputs)
+    digest.update(sink.getvalue())
+    return digest.hexdigest()
+
+
+def cluster_id_for(leader_claim_id: str) -> str:
+    return "k" + hashlib.sha256(f"cluster\x1f{leader_claim_id}".encode()).hexdigest()[:16]
+
+
+def _canonical(group: Sequence[int], claims: Sequence[Mapping[str, Any]], index: _Index) -> int:
+    """The member that states the proposition most plainly and closest to the others."""
+
+    # Closeness to the first members is enough to pick a representative of a large cluster
+    # and keeps this linear in its size.
+    sample = group[:_CANONICAL_SAMPLE]
+
+    def rank(position: int) -> tuple[int, float, int]:
+        claim = claims[position]
+        plain = not claim["negated"] and not claim["hedged"]
+        closeness = sum(index.similarity(position, other) for other in sample if other != position)
+        return (int(plain), closeness, -position)
+
+    return max(group, key=rank)
+
+
+def cluster_rows(
+    claims: Sequence[Mapping[str, Any]], clusters: Sequence[Cluster]
+) -> list[dict[str, Any]]:
+    """Rows of ``clusters.parquet`` (``schema/cluster.schema.json``)."""
+    rows = []
+    for cluster in clusters:
+        group = [claims[i] for i in cluster.members]
+        canonical = claims[cluster.canonical]
+        types = Counter(str(claim["claim_type"]) for claim in group)
+        negated = sum(1 for claim in group if claim["negated"])
+        hedged = sum(1 for claim in group if claim["hedged"])
+        plain = sum(1 for claim in group if not claim["negated"] and not claim["hedged"])
+        rows.append(
+            {
+                "cluster_id": cluster.cluster_id,
+                "canonical_claim_id": canonical["claim_id"],
+                "canonical_text": canonical["text"],
+                "size": len(group),
+                "n_documents": len({claim["doc_id"] for claim in group}),
+                "source_files": sorted({str(claim["source_file"]) for claim in group}),
+                "claim_ids": [claim["claim_id"] for claim in group],
+                "claim_types": [
+                    name for name, _ in sorted(types.items(), key=lambda i: (-i[1], i[0]))
+                ],
+                "key_terms": list(cluster.key_terms),
+                "n_asserted": plain,
+                "n_negated": negated,
+                "n_hedged": hedged,
+                "sources_disagree": 0 < negated < len(group),
+            }
+        )
+    return rows
+
+
+def assignments(claims: Sequence[Mapping[str, Any]], clusters: Sequence[Cluster]) -> list[str]:
+    """Each claim's cluster id, in claim order."""
+    ids = [""] * len(claims)
+    for cluster in clusters:
+        for position in cluster.members:
+            ids[position] = cluster.cluster_id
+    return ids

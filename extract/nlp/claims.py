@@ -1,0 +1,262 @@
+"""Doc → plain sentence and claim records: the last step of the NLP pass.
+
+Each sentence gets a claim/non-claim decision with its reason. A claim sentence yields one
+claim, or one per clause when it joins statements that differ (see :mod:`extract.clauses`).
+Every value is plain data (ints, strings, lists, dicts) so it survives ``n_process > 1``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extract.nlp.attribution import ATTRIBUTIONS_ATTR
+from extract.nlp.attrs import DOC_STATS_ATTR, SENTENCES_ATTR
+from extract.nlp.citation_markers import CitationMarker
+from extract.nlp.citations import markers_of
+from extract.nlp.claim_types import CORE_TYPES, NON_CLAIM_CUES_KEY, TYPE_CUES_KEY, classify_types
+from extract.nlp.claimhood import SentenceContext, non_claim_reason
+from extract.nlp.clauses import split_clauses
+from extract.nlp.entities import entities_in
+from extract.nlp.hedging import first_hedge_cue
+from extract.nlp.negation import negation_cue
+from extract.nlp.onset import onsets_of
+from extract.nlp.onset_expressions import OnsetExpression
+from extract.nlp.routes import routes_in
+from extract.nlp.segmentation import LINE_BREAK, SEGMENTS_ATTR
+from extract.nlp.spam import count_spam_phrases, spam_spans
+from extract.nlp.structure import claim_structure
+
+_LIST_ITEM_PREFIX = ("-", "*", "•", "·", "–")
+
+
+class _SpanIndex:
+    """Spans sorted by start offset, to fetch those inside a character range quickly."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start_char)
+        self.starts = [s.start_char for s in self.spans]
+
+    def inside(self, start: int, end: int) -> list[Span]:
+        found = []
+        for span in self.spans[bisect_left(self.starts, start) :]:
+            if span.start_char >= end:
+                break
+            if span.end_char <= end:
+                found.append(span)
+        return found
+
+
+def _cue_starts(
+    spans: Sequence[Span], spam: Sequence[tuple[int, int, str]]
+) -> dict[str, list[int]]:
+    """Cue label → token starts, leaving out cues inside pasted spam text."""
+    starts: dict[str, list[int]] = defaultdict(list)
+    for span in spans:
+        if any(s <= span.start_char and span.end_char <= e for s, e, _ in spam):
+            continue
+        starts[span.label_].append(span.start)
+    return starts
+
+
+def _context(doc: Doc, start: int, end: int, markers: Sequence[CitationMarker]) -> SentenceContext:
+    text = doc.text
+    line_start = 0
+    for match in LINE_BREAK.finditer(text, 0, start):
+        line_start = match.end()
+    next_break = LINE_BREAK.search(text, end)
+    line_end = next_break.start() if next_break else len(text)
+    before = text[line_start:start].strip()
+    after = text[end:line_end].strip()
+    numbered = before[:-1].isdigit() and before.endswith((".", ")"))
+    return SentenceContext(
+        text=text[start:end],
+        line_text=text[line_start:line_end].strip(),
+        is_whole_line=not before and not after,
+        is_line_end=not after,
+        list_item=(bool(before) and before[0] in _LIST_ITEM_PREFIX) or numbered,
+        markdown_heading=before.startswith("#"),
+        marker_spans=[(m.start - start, m.end - start) for m in markers],
+    )
+
+
+class _DocFeatures:
+    """Everything the detectors stored on a Doc, indexed for lookups by character range."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.markers = markers_of(doc)
+        self.onsets: list[OnsetExpression] = onsets_of(doc)
+        self.type_cues = _SpanIndex(list(doc.spans.get(TYPE_CUES_KEY, [])))
+        self.non_claim_cues = _SpanIndex(list(doc.spans.get(NON_CLAIM_CUES_KEY, [])))
+
+    def markers_in(self, start: int, end: int) -> list[CitationMarker]:
+        return [m for m in self.markers if m.start >= start and m.end <= end]
+
+    def onsets_in(self, start: int, end: int) -> list[OnsetExpression]:
+        return [o for o in self.onsets if o.start >= start and o.end <= end]
+
+    def typed(self, start: int, end: int, markers: Sequence[CitationMarker]) -> dict[str, Any]:
+        """Types, routes and onset of one claim span."""
+        doc = self.doc
+        span = doc.char_span(start, end, alignment_mode="expand")
+        spam = spam_spans(doc, start, end)
+        onsets = [
+            o
+            for o in self.onsets_in(start, end)
+            if not any(s <= o.start and o.end <= e for s, e, _ in spam)
+        ]
+        routes = routes_in(doc, start, end, exclude=[(s, e) for s, e, _ in spam])
+        types = classify_types(
+            span if span is not None else doc[0:0],
+            _cue_starts(self.type_cues.inside(start, end), spam),
+            onsets=onsets,
+            routes=routes,
+            markers=markers,
+        )
+        return {"types": types, "routes": routes, "onsets": onsets, "spam": spam, "span": span}
+
+    def signature(self, start: int, end: int) -> Hashable | None:
+        """What a stretch of a sentence asserts, for deciding whether to split clauses."""
+        typed = self.typed(start, end, self.markers_in(start, end))
+        core = tuple(t for t in typed["types"] if t in CORE_TYPES)
+        if not core:
+            return None
+        ranges = tuple((o.min_s, o.max_s) for o in typed["onsets"])
+        return core, tuple(typed["routes"]), ranges
+
+
+def _claim_record(
+    features: _DocFeatures,
+    start: int,
+    end: int,
+    clause_index: int,
+    markers: Sequence[CitationMarker],
+) -> dict[str, Any]:
+    doc = features.doc
+    typed = features.typed(start, end, markers)
+    types: list[str] = typed["types"]
+    onsets: list[OnsetExpression] = typed["onsets"]
+    # A measured range says more than a qualitative word ("rapid … within hours").
+    measured = [o for o in onsets if not o.qualitative]
+    chosen = measured or onsets
+    first_onset = chosen[0] if chosen else None
+    structure = claim_structure(typed["span"]) if typed["span"] is not None else None
+    return {
+        "clause_index": clause_index,
+        "char_start": start,
+        "char_end": end,
+        "claim_types": types,
+        "citation_markers": [m.marker for m in markers],
+        "citation_numbers": [n for m in markers for n in m.numbers],
+        "has_citation": bool(markers),
+        "hedge_cue": first_hedge_cue(doc, start, end),
+        "negation_cue": negation_cue(doc, start, end),
+        "routes": typed["routes"] if "route" in types else [],
+        "onset_text": first_onset.text if first_onset else None,
+        "onset_min_s": first_onset.min_s if first_onset else None,
+        "onset_max_s": first_onset.max_s if first_onset else None,
+        "spam_text": [text for _, _, text in typed["spam"]],
+        "entities": entities_in(doc, start, end),
+        "agent": structure.agent if structure else None,
+        "relation": structure.relation if structure else None,
+        "target": structure.target if structure else None,
+        "population": structure.population if structure else None,
+        "design": structure.design if structure else None,
+    }
+
+
+def analyse_sentences(doc: Doc) -> list[dict[str, Any]]:
+    """One plain record per sentence, holding its claims (none for a non-claim)."""
+    segments: Sequence[tuple[int, int]] = doc._.get(SEGMENTS_ATTR) or []
+    attributions: Sequence[str | None] = doc._.get(ATTRIBUTIONS_ATTR) or []
+    features = _DocFeatures(doc)
+    has_tagger = doc.has_annotation("TAG")
+    records: list[dict[str, Any]] = []
+    for index, (start, end) in enumerate(segments):
+        sentence = doc.char_span(start, end, alignment_mode="expand")
+        if sentence is None:
+            continue
+        markers = features.markers_in(start, end)
+        context = _context(doc, start, end, markers)
+        spam = spam_spans(doc, start, end)
+        reason = non_claim_reason(
+            sentence,
+            context,
+            _cue_starts(features.non_claim_cues.inside(start, end), spam),
+            has_tagger=has_tagger,
+        )
+        claims: list[dict[str, Any]] = []
+        if reason is None:
+            clauses = split_clauses(sentence, features.signature)
+            for clause_index, (clause_start, clause_end) in enumerate(clauses):
+                own = features.markers_in(clause_start, clause_end)
+                # A reference closing the sentence covers each of its clauses.
+                clause_markers = own if own or len(clauses) == 1 else markers
+                claims.append(
+                    _claim_record(features, clause_start, clause_end, clause_index, clause_markers)
+                )
+        records.append(
+            {
+                "sentence_index": index,
+                "char_start": start,
+                "char_end": end,
+                "is_claim": reason is None,
+                "non_claim_reason": reason,
+                "attributed_to": attributions[index] if index < len(attributions) else None,
+                "citation_markers": [m.marker for m in markers],
+                "citation_numbers": [n for m in markers for n in m.numbers],
+                "has_citation": bool(markers),
+                "claims": claims,
+            }
+        )
+    return records
+
+
+def document_stats(doc: Doc, sentences: Sequence[dict[str, Any]]) -> dict[str, int]:
+    return {
+        "n_chrome_lines": sum(1 for s in sentences if s["non_claim_reason"] == "chrome"),
+        "n_spam_phrases": count_spam_phrases(doc),
+    }
+
+
+class ClaimAnalyser:
+    """Writes :func:`analyse_sentences` and document counts onto the Doc.
+
+    With ``drop_intermediate`` (the default) the detectors' span groups and the token
+    vectors are released once the claims are out: the records hold everything, and Docs
+    then cross process boundaries (``n_process > 1``) several times cheaper.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, drop_intermediate: bool = True) -> None:
+        self.name = name
+        self.drop_intermediate = drop_intermediate
+        for attr in (SENTENCES_ATTR, DOC_STATS_ATTR):
+            if not Doc.has_extension(attr):
+                Doc.set_extension(attr, default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = analyse_sentences(doc)
+        doc._.set(SENTENCES_ATTR, sentences)
+        doc._.set(DOC_STATS_ATTR, document_stats(doc, sentences))
+        if self.drop_intermediate:
+            for key in [k for k in doc.spans if k.startswith("claimset_")]:
+                del doc.spans[key]
+            doc.tensor = numpy.zeros((len(doc), 0), dtype="float32")
+        return doc
+
+
+@Language.factory(
+    "claimset_claims",
+    default_config={"drop_intermediate": True},
+    assigns=[f"doc._.{SENTENCES_ATTR}", f"doc._.{DOC_STATS_ATTR}"],
+    requires=[f"doc._.{SEGMENTS_ATTR}"],
+)
+def make_claim_analyser(nlp: Language, name: str, drop_intermediate: bool) -> ClaimAnalyser:
+    return ClaimAnalyser(nlp, name, drop_intermediate=drop_intermediate)
