@@ -158,3 +158,26 @@ def test_a_rebuild_of_the_same_claims_reuses_the_clustering(
     monkeypatch.undo()
     build([SAMPLE_CORPUS_DIR], out, progress=False, nlp=nlp)  # a damaged entry: clustered again
     assert {name: (out / name).read_bytes() for name in first} == first
+
+
+def test_similarity_does_not_depend_on_set_order() -> None:
+    # Term sets iterate in an order seeded per process (PYTHONHASHSEED); a plain float sum
+    # over them differed in the last bit between runs and flipped a tie for a cluster's
+    # canonical claim. The similarity must be the exactly rounded value, whatever the order.
+    import math
+    import random
+
+    from extract.links.clusters import _Index
+
+    rng = random.Random(3)
+    vocabulary = [f"term{i}" for i in range(60)]
+    term_sets = [frozenset(rng.sample(vocabulary, rng.randint(8, 20))) for _ in range(80)]
+    index = _Index(term_sets)
+    for a in range(0, 80, 2):
+        b = a + 1
+        shared = sorted(term_sets[a] & term_sets[b])
+        mass_a = math.fsum(index.weight[t] for t in sorted(term_sets[a]))
+        mass_b = math.fsum(index.weight[t] for t in sorted(term_sets[b]))
+        exact = 2 * math.fsum(index.weight[t] for t in shared) / (mass_a + mass_b)
+        assert index.similarity(a, b) == exact
+        assert index.similarity(b, a) == exact

@@ -37,6 +37,8 @@ _TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "cluster_terms.json
 # Weighted Dice coefficient at or above which two claims state the same proposition: about a
 # third of what the two say, by weight, must be shared.
 SAME_CLAIM_MIN_SIMILARITY = 0.35
+# Bumped when the grouping changes for the same claims, so cached clusters are not reused.
+CLUSTERING_VERSION = "clusters.v2"
 # Spelling variants ("anaesthetic", "anesthetic") of words at least this long are merged.
 _VARIANT_MIN_LENGTH = 6
 _VARIANT_MIN_RATIO = 90.0
@@ -180,13 +182,14 @@ class _Index:
         self.common = {
             t for t, n in frequency.items() if count >= 10 and n > count * _COMMON_TERM_SHARE
         }
-        self.mass = [sum(self.weight[t] for t in claim_terms) for claim_terms in terms]
+        # fsum: exact, so a sum over a set does not depend on its (hash-seeded) order.
+        self.mass = [math.fsum(self.weight[t] for t in claim_terms) for claim_terms in terms]
 
     def similarity(self, a: int, b: int) -> float:
         total = self.mass[a] + self.mass[b]
         if total <= 0:
             return 0.0
-        shared = sum(self.weight[t] for t in self.terms[a] & self.terms[b])
+        shared = math.fsum(self.weight[t] for t in self.terms[a] & self.terms[b])
         return 2 * shared / total
 
 
@@ -239,7 +242,9 @@ def cluster_claims(
 def clustering_digest(inputs: pa.Table) -> str:
     """sha256 of everything clustering depends on: the claims' columns, the terms, the rules."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\x1f{SAME_CLAIM_MIN_SIMILARITY}\x1f{_MIN_SHARED_TERMS}".encode())
+    digest.update(
+        f"{__version__}\x1f{CLUSTERING_VERSION}\x1f{SAME_CLAIM_MIN_SIMILARITY}\x1f{_MIN_SHARED_TERMS}".encode()
+    )
     digest.update(_TERMS_FILE.read_bytes())
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, inputs.schema) as writer:
@@ -262,7 +267,9 @@ def _canonical(group: Sequence[int], claims: Sequence[Mapping[str, Any]], index:
     def rank(position: int) -> tuple[int, float, int]:
         claim = claims[position]
         plain = not claim["negated"] and not claim["hedged"]
-        closeness = sum(index.similarity(position, other) for other in sample if other != position)
+        closeness = math.fsum(
+            index.similarity(position, other) for other in sample if other != position
+        )
         return (int(plain), closeness, -position)
 
     return max(group, key=rank)
