@@ -310,7 +310,7 @@ def _run_review_import(args: argparse.Namespace) -> int:
             f"({result.n_unchanged} unchanged, {result.n_blank} row(s) without a decision)"
         )
     else:
-        from extract.review.labelstudio import import_labelstudio
+        from extract.review.labelstudio_import import import_labelstudio
 
         count = import_labelstudio(args.file, args.dataset, reviewer=args.reviewer)
         print(f"Recorded {count} decision(s) from {args.file}")

@@ -16,13 +16,12 @@ import pytest
 from extract.dataset.build import build
 from extract.errors import UsageError
 from extract.review.labelstudio import (
-    decisions_from_labelstudio,
     export_labelstudio,
-    import_labelstudio,
     labeling_config,
     python_offset,
     utf16_offset,
 )
+from extract.review.labelstudio_import import decisions_from_labelstudio, import_labelstudio
 from extract.review.log import (
     CLAIM_TYPES,
     DECISIONS,
