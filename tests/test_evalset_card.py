@@ -25,18 +25,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.errors import ClaimsetError
-from extract.evalset.card import (
-    CARD_FILE,
-    CROISSANT_FILE,
-    EVAL_TABLES,
-    SPLITS,
-    card_text,
-    croissant,
-    croissant_type,
-    dump_yaml,
-    size_category,
-    write_card,
-)
+from extract.evalset.card import CARD_FILE, card_text, dump_yaml, size_category, write_card
+from extract.evalset.croissant import CROISSANT_FILE, croissant, croissant_type
+from extract.evalset.folder import EVAL_TABLES, SPLITS
 from extract.tables.contract import arrow_schema, load_json_schema, validate_rows
 
 Sizes = dict[str, dict[str, int]]
