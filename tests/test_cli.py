@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract.cli import main
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["eval", "--help"]])

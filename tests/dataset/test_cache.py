@@ -12,8 +12,7 @@ from spacy.language import Language
 
 from extract.dataset import work as work_module
 from extract.dataset.build import build
-
-from .conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 
 def _tables(out: Path) -> tuple[bytes, bytes]:

@@ -11,8 +11,7 @@ from spacy.language import Language
 import extract.nlp.entities  # noqa: F401  (importing registers the factory)
 from extract.nlp.entities import ENTITIES_KEY, LABELS, entities_in
 from extract.nlp.lexicons import load_jsonl
-
-from .conftest import SEEDS_DIR, shared_dir
+from tests.conftest import SEEDS_DIR, shared_dir
 
 Expected = list[tuple[str, str, str]]
 Find = Callable[[str], list[dict[str, Any]]]

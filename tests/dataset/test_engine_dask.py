@@ -13,8 +13,7 @@ from spacy.language import Language
 
 from extract.dataset.build import build
 from extract.dataset.config import BuildConfig
-
-from .conftest import FIXTURES, SEEDS_DIR, shared_dir
+from tests.conftest import FIXTURES, SEEDS_DIR, shared_dir
 
 
 @pytest.fixture(scope="module")

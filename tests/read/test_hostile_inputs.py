@@ -13,9 +13,8 @@ from spacy.language import Language
 from extract.cli import main
 from extract.dataset.build import build
 from extract.dataset.config import BuildConfig
-
-from .test_build import _assert_provenance
-from .test_readers import make_pdf
+from tests.dataset.test_build import _assert_provenance
+from tests.read.test_readers import make_pdf
 
 CLAIM = "Ketamine blocks the NMDA receptor [12]."
 

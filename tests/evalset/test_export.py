@@ -24,8 +24,7 @@ from extract.evalset.export import (
     parse_split,
 )
 from extract.review.log import Decision, read_claims, record_decisions
-
-from .conftest import SEEDS_DIR, shared_dir
+from tests.conftest import SEEDS_DIR, shared_dir
 
 
 @pytest.fixture(scope="module")

@@ -29,8 +29,7 @@ from werkzeug.serving import make_server
 
 from extract.review.log import CLAIM_TYPES, ReviewLog
 from extract.review.server import create_app
-
-from .test_review_server import IMG_CLAIM, SCRIPT_CLAIM, build_review_dataset
+from tests.review.test_server import IMG_CLAIM, SCRIPT_CLAIM, build_review_dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 KILLS = 12
 

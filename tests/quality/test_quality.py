@@ -6,8 +6,7 @@ from pathlib import Path
 
 from extract.dataset.build import build
 from extract.quality.gold import evaluate
-
-from .conftest import GOLD_DIR, SEEDS_DIR, shared_dir
+from tests.conftest import GOLD_DIR, SEEDS_DIR, shared_dir
 
 
 def test_seed_scores_meet_the_targets(tmp_path: Path) -> None:

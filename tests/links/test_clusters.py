@@ -16,8 +16,7 @@ from extract.dataset.rows import claims_from_sentences
 from extract.links.clusters import claim_terms, cluster_claims, cluster_rows
 from extract.nlp.attrs import SENTENCES_ATTR
 from extract.quality.pairs import score_pairs
-
-from .conftest import FIXTURES, SEEDS_DIR, shared_dir
+from tests.conftest import FIXTURES, SEEDS_DIR, shared_dir
 
 PAIRS = FIXTURES / "same_claim_pairs.jsonl"
 

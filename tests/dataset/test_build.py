@@ -17,8 +17,7 @@ from extract.dataset.build import build
 from extract.dataset.config import BuildConfig
 from extract.errors import SchemaValidationError, UsageError
 from extract.tables.contract import validate_rows
-
-from .conftest import FIXTURES, SEEDS_DIR, shared_dir
+from tests.conftest import FIXTURES, SEEDS_DIR, shared_dir
 
 GOLDEN = FIXTURES / "golden_claims.jsonl"
 GOLDEN_COLUMNS = [
