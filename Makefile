@@ -20,6 +20,7 @@ lint: $(VENV)
 	$(VENV)/bin/ruff check extract tests
 	$(VENV)/bin/ruff format --check extract tests
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) output/*.parquet output/manifest.json
