@@ -86,7 +86,7 @@ def build(
     """Build ``claims.parquet`` and ``documents.parquet`` in ``out_dir`` from ``inputs``.
 
     With no inputs, builds the bundled sample corpus. ``nlp`` reuses an already loaded
-    pipeline (from :func:`extract.pipeline.load_pipeline` with the same model);
+    pipeline (from :func:`extract.nlp.pipeline.load_pipeline` with the same model);
     ``use_cache=False`` processes every input afresh.
     """
     config = config or BuildConfig()

@@ -1,6 +1,6 @@
 """Citation markers as a spaCy component: plain (offset, marker, numbers) data on the Doc.
 
-Detection itself is character-level (:mod:`extract.citation_markers`) because web pages glue
+Detection itself is character-level (:mod:`extract.nlp.citation_markers`) because web pages glue
 references to words in ways no tokenizer splits consistently ("ketamine,196", "IM.seven").
 """
 

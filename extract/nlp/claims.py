@@ -1,7 +1,7 @@
 """Doc → plain sentence and claim records: the last step of the NLP pass.
 
 Each sentence gets a claim/non-claim decision with its reason. A claim sentence yields one
-claim, or one per clause when it joins statements that differ (see :mod:`extract.clauses`).
+claim, or one per clause when it joins statements that differ (see :mod:`extract.nlp.clauses`).
 Every value is plain data (ints, strings, lists, dicts) so it survives ``n_process > 1``.
 """
 

@@ -1,6 +1,6 @@
 """Onset and duration expressions as a spaCy component (plain tuples on the Doc).
 
-Detection and conversion to seconds are character-level, in :mod:`extract.onset_expressions`.
+Detection and conversion to seconds are character-level, in :mod:`extract.nlp.onset_expressions`.
 """
 
 from __future__ import annotations

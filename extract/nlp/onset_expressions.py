@@ -72,7 +72,7 @@ _FUZZY: dict[str, tuple[float, float]] = {
 _UPPER = frozenset(_norm(p) for p in _T["upper_prefixes"])
 _LOWER = frozenset(_norm(p) for p in _T["lower_prefixes"])
 
-# Spelled numbers, private on purpose (no dependency on extract.spelled_numbers).
+# Spelled numbers, private on purpose (no dependency on extract.nlp.spelled_numbers).
 _ONES = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9,

@@ -1,8 +1,8 @@
 """Reading inputs: find the files, turn bytes into the exact text every offset indexes.
 
 Knows no NLP. One reader per format: plain text and Markdown (here), HTML
-(:mod:`extract.read_html`), PDF (:mod:`extract.read_pdf`), and corpus files with one document
-per row (:mod:`extract.read_corpus`). Nothing here raises for bad content: every document
+(:mod:`extract.read.html`), PDF (:mod:`extract.read.pdf`), and corpus files with one document
+per row (:mod:`extract.read.corpus`). Nothing here raises for bad content: every document
 ends with a status (``ok``, ``empty``, ``skipped_binary``, ``decode_fallback``, ``error``).
 """
 

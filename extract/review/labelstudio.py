@@ -4,7 +4,7 @@ Reviewers who already work in Label Studio can judge claims there instead of in 
 spreadsheet. Each claim becomes one task showing its paragraph, with the claim pre-marked
 as a region labelled with its extracted type; the reviewer keeps, relabels or removes the
 region and picks a decision, a verdict and a citation correction. The JSON export Label
-Studio writes is read back into :class:`~extract.reviews.Decision` rows of the review log.
+Studio writes is read back into :class:`~extract.review.log.Decision` rows of the review log.
 
 Offsets are the delicate part. claimset counts Python string indices (code points);
 JavaScript counts UTF-16 code units, where a character outside the Basic Multilingual Plane

@@ -2,7 +2,7 @@
 
 Reading a claim in its paragraph and pressing one key is the fastest way to review many
 claims, and a page on this machine needs no account, no upload and no network. Every
-decision is appended to the dataset's review log (``extract.reviews``) the moment it is
+decision is appended to the dataset's review log (``extract.review.log``) the moment it is
 made, so closing the tab or a crash loses nothing, and the log stays the single record
 shared with the spreadsheet and Label Studio channels.
 

@@ -21,7 +21,7 @@ TABLE_FILES = {
     "claim": "claims.parquet",
     "sentence": "sentences.parquet",
 }
-# Made once every claim is known (extract.clusters), not streamed.
+# Made once every claim is known (extract.links.clusters), not streamed.
 CLUSTERS_FILE = "clusters.parquet"
 DATASET_FILES = (*TABLE_FILES.values(), CLUSTERS_FILE, "manifest.json", "errors.jsonl")
 

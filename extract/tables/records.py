@@ -80,7 +80,7 @@ class ClaimRecord:
     page: int | None
     extractor_version: str
     citation_needed: bool = False
-    # Set after the whole build's claims are known (extract.clusters); None until then.
+    # Set after the whole build's claims are known (extract.links.clusters); None until then.
     cluster_id: str | None = None
 
     def to_row(self) -> dict[str, Any]:

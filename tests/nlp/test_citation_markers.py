@@ -1,4 +1,4 @@
-"""Tests for extract.citation_markers."""
+"""Tests for extract.nlp.citation_markers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for extract.entities: spun pages, clean clinical prose, negatives, offsets, the lexicon."""
+"""Tests for extract.nlp.entities: spun pages, clean clinical prose, negatives, offsets, the lexicon."""
 
 from __future__ import annotations
 

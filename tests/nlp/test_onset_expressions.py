@@ -1,4 +1,4 @@
-"""Tests for extract.onset_expressions: spun pages, clean clinical prose, negatives."""
+"""Tests for extract.nlp.onset_expressions: spun pages, clean clinical prose, negatives."""
 
 from __future__ import annotations
 

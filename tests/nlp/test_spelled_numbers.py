@@ -1,4 +1,4 @@
-"""Tests for extract.spelled_numbers."""
+"""Tests for extract.nlp.spelled_numbers."""
 
 from __future__ import annotations
 
