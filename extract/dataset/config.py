@@ -11,7 +11,7 @@ from extract.nlp.attrs import DEFAULT_MODEL
 from extract.tables.contract import schema_digest
 
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
-RULESET_VERSION = "claimset-rules.v3"
+RULESET_VERSION = "claimset-rules.v4"
 EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
 
 

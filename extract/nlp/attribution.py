@@ -77,16 +77,17 @@ class AttributionDetector:
         segments: Sequence[tuple[int, int]] = doc._.get(SEGMENTS_ATTR) or []
         names: list[str | None] = []
         last_named: tuple[int, str] | None = None
+        text = doc.text  # once: spaCy builds it from every token on each access
         for index, (start, end) in enumerate(segments):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             name = attribution_in(sentence, self.reporting, self.pronouns) if sentence else None
             if name == "<pronoun>":
                 near = last_named is not None and index - last_named[0] <= _PRONOUN_REACH
                 name = last_named[1] if near and last_named else None
-            if name is None and index > 0 and doc.text[start] in _OPENING_QUOTES:
+            if name is None and index > 0 and text[start] in _OPENING_QUOTES:
                 # A quotation opening right after an attributed one continues it.
                 previous = names[-1]
-                same_line = "\n" not in doc.text[segments[index - 1][1] : start]
+                same_line = "\n" not in text[segments[index - 1][1] : start]
                 name = previous if same_line else None
             if name:
                 last_named = (index, name)

@@ -7,7 +7,6 @@ Every value is plain data (ints, strings, lists, dicts) so it survives ``n_proce
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from extract.nlp.citations import markers_of
 from extract.nlp.claim_types import CORE_TYPES, NON_CLAIM_CUES_KEY, TYPE_CUES_KEY, classify_types
 from extract.nlp.claimhood import SentenceContext, non_claim_reason
 from extract.nlp.clauses import split_clauses
+from extract.nlp.doc_index import DocIndex, LineIndex, RangeIndex
 from extract.nlp.entities import entities_in
 from extract.nlp.hedging import first_hedge_cue
 from extract.nlp.negation import negation_cue
@@ -34,23 +34,6 @@ from extract.nlp.spam import count_spam_phrases, spam_spans
 from extract.nlp.structure import claim_structure
 
 _LIST_ITEM_PREFIX = ("-", "*", "•", "·", "–")
-
-
-class _SpanIndex:
-    """Spans sorted by start offset, to fetch those inside a character range quickly."""
-
-    def __init__(self, spans: Sequence[Span]) -> None:
-        self.spans = sorted(spans, key=lambda s: s.start_char)
-        self.starts = [s.start_char for s in self.spans]
-
-    def inside(self, start: int, end: int) -> list[Span]:
-        found = []
-        for span in self.spans[bisect_left(self.starts, start) :]:
-            if span.start_char >= end:
-                break
-            if span.end_char <= end:
-                found.append(span)
-        return found
 
 
 def _cue_starts(
@@ -65,13 +48,10 @@ def _cue_starts(
     return starts
 
 
-def _context(doc: Doc, start: int, end: int, markers: Sequence[CitationMarker]) -> SentenceContext:
-    text = doc.text
-    line_start = 0
-    for match in LINE_BREAK.finditer(text, 0, start):
-        line_start = match.end()
-    next_break = LINE_BREAK.search(text, end)
-    line_end = next_break.start() if next_break else len(text)
+def _context(
+    text: str, lines: LineIndex, start: int, end: int, markers: Sequence[CitationMarker]
+) -> SentenceContext:
+    line_start, line_end = lines.line_of(start, end)
     before = text[line_start:start].strip()
     after = text[end:line_end].strip()
     numbered = before[:-1].isdigit() and before.endswith((".", ")"))
@@ -89,33 +69,43 @@ def _context(doc: Doc, start: int, end: int, markers: Sequence[CitationMarker]) 
 class _DocFeatures:
     """Everything the detectors stored on a Doc, indexed for lookups by character range."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, index: DocIndex | None = None) -> None:
         self.doc = doc
-        self.markers = markers_of(doc)
-        self.onsets: list[OnsetExpression] = onsets_of(doc)
-        self.type_cues = _SpanIndex(list(doc.spans.get(TYPE_CUES_KEY, [])))
-        self.non_claim_cues = _SpanIndex(list(doc.spans.get(NON_CLAIM_CUES_KEY, [])))
+        self.index = index or DocIndex(doc)
+        self.text = self.index.text
+        self.lines = LineIndex(
+            self.text, [(m.start(), m.end()) for m in LINE_BREAK.finditer(self.text)]
+        )
+        self.markers = RangeIndex(markers_of(doc), lambda m: m.start)
+        self.onsets = RangeIndex(onsets_of(doc), lambda o: o.start)
 
     def markers_in(self, start: int, end: int) -> list[CitationMarker]:
-        return [m for m in self.markers if m.start >= start and m.end <= end]
+        return [m for m in self.markers.starting_in(start, end) if m.end <= end]
 
     def onsets_in(self, start: int, end: int) -> list[OnsetExpression]:
-        return [o for o in self.onsets if o.start >= start and o.end <= end]
+        return [o for o in self.onsets.starting_in(start, end) if o.end <= end]
+
+    def cues_in(self, key: str, start: int, end: int) -> list[Span]:
+        """Cue spans inside the range, by start offset (then the ruler's order)."""
+        return sorted(self.index.inside(key, start, end), key=lambda span: span.start_char)
+
+    def spam_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        return spam_spans(self.doc, start, end, self.index)
 
     def typed(self, start: int, end: int, markers: Sequence[CitationMarker]) -> dict[str, Any]:
         """Types, routes and onset of one claim span."""
         doc = self.doc
         span = doc.char_span(start, end, alignment_mode="expand")
-        spam = spam_spans(doc, start, end)
+        spam = self.spam_in(start, end)
         onsets = [
             o
             for o in self.onsets_in(start, end)
             if not any(s <= o.start and o.end <= e for s, e, _ in spam)
         ]
-        routes = routes_in(doc, start, end, exclude=[(s, e) for s, e, _ in spam])
+        routes = routes_in(doc, start, end, [(s, e) for s, e, _ in spam], self.index)
         types = classify_types(
             span if span is not None else doc[0:0],
-            _cue_starts(self.type_cues.inside(start, end), spam),
+            _cue_starts(self.cues_in(TYPE_CUES_KEY, start, end), spam),
             onsets=onsets,
             routes=routes,
             markers=markers,
@@ -156,14 +146,14 @@ def _claim_record(
         "citation_markers": [m.marker for m in markers],
         "citation_numbers": [n for m in markers for n in m.numbers],
         "has_citation": bool(markers),
-        "hedge_cue": first_hedge_cue(doc, start, end),
-        "negation_cue": negation_cue(doc, start, end),
+        "hedge_cue": first_hedge_cue(doc, start, end, features.index),
+        "negation_cue": negation_cue(doc, start, end, features.index),
         "routes": typed["routes"] if "route" in types else [],
         "onset_text": first_onset.text if first_onset else None,
         "onset_min_s": first_onset.min_s if first_onset else None,
         "onset_max_s": first_onset.max_s if first_onset else None,
         "spam_text": [text for _, _, text in typed["spam"]],
-        "entities": entities_in(doc, start, end),
+        "entities": entities_in(doc, start, end, features.index),
         "agent": structure.agent if structure else None,
         "relation": structure.relation if structure else None,
         "target": structure.target if structure else None,
@@ -172,11 +162,11 @@ def _claim_record(
     }
 
 
-def analyse_sentences(doc: Doc) -> list[dict[str, Any]]:
+def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[str, Any]]:
     """One plain record per sentence, holding its claims (none for a non-claim)."""
     segments: Sequence[tuple[int, int]] = doc._.get(SEGMENTS_ATTR) or []
     attributions: Sequence[str | None] = doc._.get(ATTRIBUTIONS_ATTR) or []
-    features = _DocFeatures(doc)
+    features = _DocFeatures(doc, doc_index)
     has_tagger = doc.has_annotation("TAG")
     records: list[dict[str, Any]] = []
     for index, (start, end) in enumerate(segments):
@@ -184,12 +174,12 @@ def analyse_sentences(doc: Doc) -> list[dict[str, Any]]:
         if sentence is None:
             continue
         markers = features.markers_in(start, end)
-        context = _context(doc, start, end, markers)
-        spam = spam_spans(doc, start, end)
+        context = _context(features.text, features.lines, start, end, markers)
+        spam = features.spam_in(start, end)
         reason = non_claim_reason(
             sentence,
             context,
-            _cue_starts(features.non_claim_cues.inside(start, end), spam),
+            _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, start, end), spam),
             has_tagger=has_tagger,
         )
         claims: list[dict[str, Any]] = []
@@ -219,10 +209,12 @@ def analyse_sentences(doc: Doc) -> list[dict[str, Any]]:
     return records
 
 
-def document_stats(doc: Doc, sentences: Sequence[dict[str, Any]]) -> dict[str, int]:
+def document_stats(
+    doc: Doc, sentences: Sequence[dict[str, Any]], index: DocIndex | None = None
+) -> dict[str, int]:
     return {
         "n_chrome_lines": sum(1 for s in sentences if s["non_claim_reason"] == "chrome"),
-        "n_spam_phrases": count_spam_phrases(doc),
+        "n_spam_phrases": count_spam_phrases(doc, index),
     }
 
 
@@ -242,9 +234,10 @@ class ClaimAnalyser:
                 Doc.set_extension(attr, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = analyse_sentences(doc)
+        index = DocIndex(doc)
+        sentences = analyse_sentences(doc, index)
         doc._.set(SENTENCES_ATTR, sentences)
-        doc._.set(DOC_STATS_ATTR, document_stats(doc, sentences))
+        doc._.set(DOC_STATS_ATTR, document_stats(doc, sentences, index))
         if self.drop_intermediate:
             for key in [k for k in doc.spans if k.startswith("claimset_")]:
                 del doc.spans[key]

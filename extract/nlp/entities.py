@@ -46,6 +46,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extract.nlp.doc_index import DocIndex
 from extract.nlp.lexicons import lexicon_ruler
 
 ENTITIES_KEY = "claimset_entities"
@@ -89,7 +90,9 @@ def _is_entity_mention(span: Span) -> bool:
     return not (lower == "pcp" and before in _PCP_OWNERS)
 
 
-def entities_in(doc: Doc, start: int, end: int) -> list[dict[str, Any]]:
+def entities_in(
+    doc: Doc, start: int, end: int, index: DocIndex | None = None
+) -> list[dict[str, Any]]:
     """Entity mentions lying wholly inside the character range, as plain dicts in text order.
 
     Each dict holds ``text``, ``label``, ``canonical``, and ``start``/``end`` offsets into the
@@ -98,8 +101,8 @@ def entities_in(doc: Doc, start: int, end: int) -> list[dict[str, Any]]:
     """
     inside = [
         _trimmed(span)
-        for span in doc.spans.get(ENTITIES_KEY, [])
-        if start <= span.start_char and span.end_char <= end and _is_entity_mention(span)
+        for span in (index or DocIndex(doc)).inside(ENTITIES_KEY, start, end)
+        if _is_entity_mention(span)
     ]
     return [
         {

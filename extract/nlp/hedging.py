@@ -10,16 +10,15 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
+from extract.nlp.doc_index import DocIndex
 from extract.nlp.lexicons import lexicon_ruler
 
 HEDGES_KEY = "claimset_hedges"
 
 
-def first_hedge_cue(doc: Doc, start: int, end: int) -> str | None:
+def first_hedge_cue(doc: Doc, start: int, end: int, index: DocIndex | None = None) -> str | None:
     """The first hedge cue inside the character range, as written, or ``None``."""
-    inside = [
-        s for s in doc.spans.get(HEDGES_KEY, []) if start <= s.start_char and s.end_char <= end
-    ]
+    inside = (index or DocIndex(doc)).inside(HEDGES_KEY, start, end)
     for span in sorted(inside, key=lambda s: s.start_char):
         if not _in_relative_clause(span):
             return str(span.text)

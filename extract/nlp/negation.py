@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 
+from extract.nlp.doc_index import DocIndex
 from extract.nlp.lexicons import lexicon_ruler
 
 NEGATION_KEY = "claimset_negation_cues"
@@ -128,19 +129,18 @@ def _negator(span: Span) -> Span:
     return span
 
 
-def negation_cue(doc: Doc, start: int, end: int) -> str | None:
+def negation_cue(doc: Doc, start: int, end: int, index: DocIndex | None = None) -> str | None:
     """The first cue inside the character range that negates a predicate, as written, or None.
 
     Returns the written word(s) of the cue: "not", "wasn't", "gained’t", "no longer".
     """
-    inside = [
-        s for s in doc.spans.get(NEGATION_KEY, []) if s.start_char >= start and s.end_char <= end
-    ]
+    index = index or DocIndex(doc)
+    inside = index.inside(NEGATION_KEY, start, end)
     for span in _reported_cues(inside):
         if _is_non_negating(_negator(span)):
             continue
         first, last = _written_word(span)
-        return str(doc.text[first:last])
+        return index.text[first:last]
     return None
 
 

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
+from extract.nlp.doc_index import DocIndex
 from extract.nlp.lexicons import lexicon_ruler
 
 ROUTES_KEY = "claimset_routes"
@@ -37,15 +38,19 @@ def _is_route_mention(span: Span) -> bool:
     return not (span.text.lower() in {"nasal", "oral"} and after in _ORGAN_CONTEXT)
 
 
-def routes_in(doc: Doc, start: int, end: int, exclude: Sequence[tuple[int, int]] = ()) -> list[str]:
+def routes_in(
+    doc: Doc,
+    start: int,
+    end: int,
+    exclude: Sequence[tuple[int, int]] = (),
+    index: DocIndex | None = None,
+) -> list[str]:
     """Normalized routes mentioned inside the character range, in order, without repeats.
 
     Mentions inside an ``exclude`` range (pasted spam, say) do not count.
     """
     found: list[str] = []
-    inside = [
-        s for s in doc.spans.get(ROUTES_KEY, []) if start <= s.start_char and s.end_char <= end
-    ]
+    inside = (index or DocIndex(doc)).inside(ROUTES_KEY, start, end)
     for span in sorted(inside, key=lambda s: s.start_char):
         if any(s <= span.start_char and span.end_char <= e for s, e in exclude):
             continue

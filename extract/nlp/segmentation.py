@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from extract.nlp.citation_markers import CitationMarker
 from extract.nlp.citations import markers_of
+from extract.nlp.doc_index import RangeIndex
 
 SEGMENTS_ATTR = "claimset_segments"
 
@@ -36,7 +37,9 @@ REFERENCE_ENTRY = re.compile(
 CAPTION = re.compile(
     r"^(?:Figure|Fig\.|Table|Supplementary (?:Figure|Table)|Box|Panel) ?[A-Z]?\d+[a-z]?\b"
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# The word before a full stop: ASCII letters and dots, opening with a letter ("U.S", "Dr").
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+_MIXED_CASE_WORD = re.compile(r"[A-Za-z0-9-]+")
 
 # Words after which a full stop rarely ends a sentence. Closed set, lower-case, no final dot.
 ABBREVIATIONS = frozenset(
@@ -110,24 +113,35 @@ def _is_sentence_starter(text: str, index: int) -> bool:
     if char.isupper() or char.isdigit() or char in "“\"‘'«(¿¡[":
         return True
     # Mixed-case names open sentences in lower case: "mTOR was observed…", "iPSCs are…".
-    word = re.match(r"[A-Za-z0-9-]+", text[index:])
+    word = _MIXED_CASE_WORD.match(text, index)
     return bool(char.islower() and word and any(c.isupper() for c in word.group(0)[1:]))
+
+
+def _word_before(text: str, dot_index: int) -> str:
+    """The letters-and-dots word that ends at ``dot_index`` ("" if none).
+
+    Walks back from the stop, so the cost is the word's length, not the offset's.
+    """
+    start = dot_index
+    while start > 0 and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while start < dot_index and text[start] == ".":
+        start += 1
+    return text[start:dot_index]
 
 
 def _ends_with_abbreviation(text: str, dot_index: int) -> bool:
     """Whether the full stop at ``dot_index`` closes an abbreviation or an initial."""
-    match = _WORD_BEFORE.search(text, 0, dot_index)
-    if not match:
+    word = _word_before(text, dot_index)
+    if not word:
         return False
-    word = match.group(1)
     if len(word) == 1 and word.isupper():  # an initial: "J. Smith", "U.S."
         return True
     return word.lower().rstrip(".") in ABBREVIATIONS
 
 
 def _word_before_len(text: str, dot_index: int) -> int:
-    match = _WORD_BEFORE.search(text, 0, dot_index)
-    return len(match.group(1)) if match else 0
+    return len(_word_before(text, dot_index))
 
 
 def _line_spans(text: str) -> Iterable[tuple[int, int]]:
@@ -152,9 +166,10 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def _breaks_in_line(
     text: str, start: int, end: int, markers: Sequence[CitationMarker]
 ) -> list[int]:
-    """Character offsets inside one line where a new sentence starts."""
+    """Character offsets inside one line where a new sentence starts (``markers``: the
+    line's own, those starting inside it)."""
     breaks: list[int] = []
-    marker_at = {m.start: m for m in markers if start <= m.start < end}
+    marker_at = {m.start: m for m in markers}
     for match in _FINAL_PUNCT.finditer(text, start, end):
         stop = match.end()
         if match.group(0) == "." and _ends_with_abbreviation(text, match.start()):
@@ -185,7 +200,7 @@ def _breaks_in_line(
             breaks.append(gap)
     # A bare reference number opening a line is the tail of a sentence cut at the line break.
     for marker in markers:
-        if marker.style == "orphan_line" and start <= marker.start < end:
+        if marker.style == "orphan_line":
             after = marker.end
             while after < end and text[after].isspace():
                 after += 1
@@ -200,12 +215,15 @@ def segment_text(text: str, markers: Sequence[CitationMarker] = ()) -> list[tupl
     No span crosses a line break; ``text[start:end]`` is the sentence exactly as written.
     """
     segments: list[tuple[int, int]] = []
+    by_start = RangeIndex(list(markers), lambda m: m.start)
     for line_start, line_end in _line_spans(text):
         line = text[line_start:line_end].strip()
         inner = (
             []
             if REFERENCE_ENTRY.search(line) or CAPTION.match(line)
-            else _breaks_in_line(text, line_start, line_end, markers)
+            else _breaks_in_line(
+                text, line_start, line_end, by_start.starting_in(line_start, line_end)
+            )
         )
         cuts = [line_start, *inner, line_end]
         for left, right in itertools.pairwise(cuts):

@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span, Token
 
+from extract.nlp.doc_index import DocIndex
 from extract.nlp.lexicons import lexicon_ruler
 
 SPAM_KEY = "claimset_spam"
@@ -83,7 +84,9 @@ def _is_pasted_keyword(keyword: Span) -> bool:
     return before.is_alpha and before.is_lower and has_tags and before.pos_ not in _GOVERNING_POS
 
 
-def pasted_keyword_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+def pasted_keyword_spans(
+    doc: Doc, start: int, end: int, index: DocIndex | None = None
+) -> list[tuple[int, int]]:
     """Character offsets of search keywords pasted into a sentence, inside the range.
 
     A lower-case keyword "<drug> (infusion|therapy|treatment|clinic…)* for <condition>"
@@ -100,19 +103,17 @@ def pasted_keyword_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int]
     weekday or month, or an all-caps word is never flagged.
     """
     found: list[tuple[int, int]] = []
-    for span in doc.spans.get(SPAM_KEY, []):
-        if span.label_ != "SEO_KEYWORD" or span.start_char < start or span.end_char > end:
+    for span in (index or DocIndex(doc)).inside(SPAM_KEY, start, end):
+        if span.label_ != "SEO_KEYWORD":
             continue
         if _is_pasted_keyword(span):
             found.append((span.start_char, span.end_char))
     return sorted(set(found))
 
 
-def _lexicon_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+def _lexicon_spans(doc: Doc, start: int, end: int, index: DocIndex) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    for span in doc.spans.get(SPAM_KEY, []):
-        if span.start_char < start or span.end_char > end:
-            continue
+    for span in index.inside(SPAM_KEY, start, end):
         if span.label_ == "SPAM" or (
             span.label_ == "SPAM_NP"
             and not (span.start > 0 and doc[span.start - 1].lower_ in _ARTICLES)
@@ -121,21 +122,27 @@ def _lexicon_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
-def spam_spans(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+def spam_spans(
+    doc: Doc, start: int, end: int, index: DocIndex | None = None
+) -> list[tuple[int, int, str]]:
     """Spam inside the character range as (start, end, text): sorted, overlaps merged."""
-    offsets = sorted(_lexicon_spans(doc, start, end) + pasted_keyword_spans(doc, start, end))
+    index = index or DocIndex(doc)
+    offsets = sorted(
+        _lexicon_spans(doc, start, end, index) + pasted_keyword_spans(doc, start, end, index)
+    )
     merged: list[tuple[int, int]] = []
     for first, last in offsets:
         if merged and first <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], last))
         else:
             merged.append((first, last))
-    return [(first, last, str(doc.text[first:last])) for first, last in merged]
+    return [(first, last, index.text[first:last]) for first, last in merged]
 
 
-def count_spam_phrases(doc: Doc) -> int:
+def count_spam_phrases(doc: Doc, index: DocIndex | None = None) -> int:
     """How many separate spam phrases the whole document carries."""
-    return len(spam_spans(doc, 0, len(doc.text)))
+    index = index or DocIndex(doc)
+    return len(spam_spans(doc, 0, len(index.text), index))
 
 
 @Language.factory(
