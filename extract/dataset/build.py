@@ -34,7 +34,14 @@ from extract.dataset.output import (
 )
 from extract.dataset.work import FileResult, FileWork
 from extract.errors import UsageError
-from extract.read.inputs import SAMPLE_CORPUS_DIR, InputFile, discover_inputs, is_url, local_path
+from extract.read.inputs import (
+    OTHER_FORMAT,
+    SAMPLE_CORPUS_DIR,
+    InputFile,
+    discover_inputs,
+    is_url,
+    local_path,
+)
 from extract.tables.contract import schema_version
 from extract.tables.io import CLUSTERS_FILE, TABLE_FILES, read_parquet, to_table
 
@@ -103,9 +110,9 @@ def build(
     out_dir = local_path(out_dir)
     started = time.monotonic()
     files = discover_inputs(list(inputs) or [SAMPLE_CORPUS_DIR])
-    if not files:
+    if all(item.format == OTHER_FORMAT for item in files):
         raise UsageError(
-            "no readable inputs found (.txt, .md, .html, .pdf, .jsonl, .csv, .parquet); "
+            "no readable inputs found (.txt, .md, .html, .pdf, .json, .jsonl, .csv, .parquet); "
             "pass files or folders that contain them"
         )
     version = model_version(config.model, nlp)
@@ -190,13 +197,22 @@ class _NoProgress:
         return None
 
 
-def _progress_bar(total: int, *, enabled: bool) -> Any:
-    """A tqdm bar on stderr, or a silent stand-in (tqdm is imported only when shown)."""
+def _progress_bar(total_bytes: int, *, enabled: bool) -> Any:
+    """A tqdm bar on stderr counting input bytes done, so its rate and ETA hold for pages of
+    very different sizes; or a silent stand-in (tqdm is imported only when shown)."""
     if not enabled:
         return _NoProgress()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", file=sys.stderr, desc="claimset build")
+    return tqdm(
+        total=total_bytes,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        file=sys.stderr,
+        desc="claimset build",
+        smoothing=0.05,
+    )
 
 
 class _Build(FileWork):
@@ -247,7 +263,9 @@ class _Build(FileWork):
         by_status: Counter[str] = Counter()
         inputs: dict[str, str] = {}
         n_sentences = n_claims = n_cited = 0
-        bar = _progress_bar(len(files), enabled=self.progress and len(files) >= 2)
+        bar = _progress_bar(
+            sum(item.size for item in files), enabled=self.progress and len(files) >= 2
+        )
         with bar, build_dir.jsonl_writer("errors.jsonl") as errors:
             for result in self.results(files):
                 if self._should_cache(result):
@@ -292,7 +310,7 @@ class _Build(FileWork):
                     by_type[row["claim_type"]] += 1
                     n_claims += 1
                     n_cited += row["has_citation"]
-                bar.update(1)
+                bar.update(result.item.size)
             for writer in writers.values():
                 writer.close()
         n_clusters = _cluster_claims(build_dir.path, metadata, self.cache)

@@ -24,8 +24,14 @@ if TYPE_CHECKING:
     from extract.read.inputs import InputFile
 
 
+# A shard closes at 4 files or 256 kB, so a long page goes to a worker on its own.
 FILES_PER_SHARD = 4
+BYTES_PER_SHARD = 256_000
+# Shards running or queued on the workers, per worker.
 SHARDS_PER_WORKER_IN_FLIGHT = 3
+# Finished shards (and cache hits) held while an earlier, longer shard still runs: the other
+# workers keep busy instead of idling until the long one is done.
+MAX_WAITING = 64
 
 Rows = list[dict[str, Any]]
 ShardOutput = list[tuple[Rows, Rows, Rows, bool]]
@@ -33,6 +39,8 @@ ShardOutput = list[tuple[Rows, Rows, Rows, bool]]
 
 class _Pending(Protocol):
     def result(self) -> ShardOutput: ...
+
+    def done(self) -> bool: ...
 
 
 def process_shard(items: Sequence[InputFile], config: BuildConfig, nlp: Language) -> ShardOutput:
@@ -57,21 +65,34 @@ def sharded_results(
     submit: Callable[[list[InputFile]], _Pending],
     workers: int,
 ) -> Iterator[FileResult]:
-    """Every input file's result in order: cache hits here, shards of misses on workers."""
+    """Every input file's result in order: cache hits here, shards of misses on workers.
+
+    Results are yielded in input order, but work is not held back by it: while the shard at
+    the head of the queue still runs (a long page), later shards keep being submitted and
+    their finished results wait, up to ``MAX_WAITING`` entries.
+    """
     in_flight = workers * SHARDS_PER_WORKER_IN_FLIGHT
     queue: deque[tuple[str, Any]] = deque()  # ("ready", result) or ("shard", (pending, results))
     shard: list[FileResult] = []
+    shard_bytes = 0
 
     def flush() -> None:
+        nonlocal shard_bytes
         if shard:
             queue.append(("shard", (submit([r.item for r in shard]), list(shard))))
             shard.clear()
+            shard_bytes = 0
 
-    def drain(limit: int) -> Iterator[FileResult]:
-        while queue and (
-            queue[0][0] == "ready" or sum(kind == "shard" for kind, _ in queue) > limit
-        ):
-            kind, payload = queue.popleft()
+    def running() -> int:
+        return sum(kind == "shard" and not payload[0].done() for kind, payload in queue)
+
+    def drain(final: bool) -> Iterator[FileResult]:
+        while queue:
+            kind, payload = queue[0]
+            head_running = kind == "shard" and not final and not payload[0].done()
+            if head_running and running() < in_flight and len(queue) < in_flight + MAX_WAITING:
+                return  # room for more work: submit before waiting on the head
+            queue.popleft()
             if kind == "ready":
                 yield payload
                 continue
@@ -86,12 +107,15 @@ def sharded_results(
             flush()
             queue.append(("ready", result))
         else:
-            shard.append(result)
-            if len(shard) >= FILES_PER_SHARD:
+            if shard and shard_bytes + item.size > BYTES_PER_SHARD:
                 flush()
-        yield from drain(in_flight)
+            shard.append(result)
+            shard_bytes += item.size
+            if len(shard) >= FILES_PER_SHARD or shard_bytes >= BYTES_PER_SHARD:
+                flush()
+        yield from drain(final=False)
     flush()
-    yield from drain(0)
+    yield from drain(final=True)
 
 
 # --- local process pool ---------------------------------------------------------------------
@@ -118,6 +142,9 @@ class _AsyncShard:
     def result(self) -> ShardOutput:
         output: ShardOutput = self.pending.get()
         return output
+
+    def done(self) -> bool:
+        return bool(self.pending.ready())
 
 
 def pool_results(run: FileWork, files: Sequence[InputFile]) -> Iterator[FileResult]:

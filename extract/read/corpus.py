@@ -1,14 +1,19 @@
-"""Corpus readers: one document per row of a JSONL, CSV or Parquet file, streamed.
+"""Corpus readers: one document per row of a JSONL, CSV or Parquet file, or per record of a
+JSON array.
 
-Nothing is loaded whole: JSONL is read line by line, CSV record by record, Parquet in
-small record batches of the two columns needed. Each row becomes a :class:`CorpusRow`:
-its id and text, or ``text=None`` and the reason (``problem``) it is not a document.
+JSONL is read line by line, CSV record by record, Parquet in small record batches of the
+two columns needed; a JSON file is parsed whole (it has no lines to stream). A JSON file
+whose top level is not an array of records (a single object, say) is no corpus: the reader
+raises :class:`~extract.read.sources.NotACorpus`, and the file is recorded as skipped.
+Each row becomes a :class:`CorpusRow`: its id and text, or ``text=None`` and the reason
+(``problem``) it is not a document.
 
 Row ids: the id column's value as a string (ints as ``"17"``, strings verbatim, with
 slashes, dots, spaces and all) when the column is there and the value is neither null
 nor blank; otherwise ``"row-N"``. ``N`` is 1-based: the physical line number in a JSONL
 file (blank lines counted, so it points at the line), the record number after the header
-in a CSV file (blank lines not counted), the row number in a Parquet file. A JSONL line
+in a CSV file (blank lines not counted), the row number in a Parquet file, the record
+number in a JSON array. A JSONL line
 that is not valid JSON gets ``"line-N"``. A missing id column is not an error (the default
 ``"id"`` is often absent); a missing text column in a CSV header or Parquet schema is.
 
@@ -28,9 +33,9 @@ from typing import IO, Any
 
 import pyarrow.parquet as pq
 
-from extract.read.sources import CorpusRow, ReadFailure
+from extract.read.sources import CorpusRow, NotACorpus, ReadFailure
 
-CORPUS_FORMATS = ("jsonl", "csv", "parquet")
+CORPUS_FORMATS = ("jsonl", "json", "csv", "parquet")
 
 # csv's default field limit is 131,072 characters: a long article breaks it. 2**31 - 1 is
 # the largest value every platform's C long accepts.
@@ -230,6 +235,43 @@ def _iter_parquet(
         parquet.close()
 
 
+# JSON ------------------------------------------------------------------------------------
+
+
+def _json_shape(value: Any) -> str:
+    if isinstance(value, dict):
+        keys = ", ".join(sorted(str(k) for k in value)[:6])
+        more = ", …" if len(value) > 6 else ""
+        return f"a JSON object (keys: {keys}{more})" if value else "an empty JSON object"
+    return f"a JSON {_kind(value)}"
+
+
+def _iter_json(path: Path, text_column: str, id_column: str | None) -> Iterator[CorpusRow]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise _open_failure(path, error) from error
+    try:
+        value = json.loads(data.decode("utf-8-sig", errors="surrogateescape"))
+    except ValueError as error:
+        raise ReadFailure(f"cannot parse {path.name} as JSON ({error}); fix the file") from error
+    if not isinstance(value, list):
+        raise NotACorpus(
+            f"{path.name} holds {_json_shape(value)}, not a corpus: claimset reads a JSON "
+            f"array of records with a {text_column!r} field (or JSON Lines, .jsonl); skipped"
+        )
+    return _json_rows(value, text_column, id_column)
+
+
+def _json_rows(records: list[Any], text_column: str, id_column: str | None) -> Iterator[CorpusRow]:
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            yield CorpusRow(f"row-{number}", None, problem=f"record is a {_kind(record)}")
+            continue
+        row_id = record.get(id_column) if id_column is not None else None
+        yield _row(number, record.get(text_column), text_column in record, row_id, text_column)
+
+
 def iter_corpus_rows(
     path: Path, fmt: str, *, text_column: str = "text", id_column: str | None = "id"
 ) -> Iterator[CorpusRow]:
@@ -241,6 +283,8 @@ def iter_corpus_rows(
     """
     if fmt not in CORPUS_FORMATS:
         raise ValueError(f"unknown corpus format {fmt!r}; expected one of {CORPUS_FORMATS}")
+    if fmt == "json":
+        return _iter_json(path, text_column, id_column)
     if fmt == "jsonl":
         if not path.is_file():
             raise ReadFailure(f"cannot open {path.name}: not a readable file")

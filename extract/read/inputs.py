@@ -17,13 +17,15 @@ from typing import cast
 
 from extract.errors import UsageError
 from extract.read.corpus import iter_corpus_rows
-from extract.read.sources import ExtractedText, ReadFailure, SourceDocument
+from extract.read.sources import ExtractedText, NotACorpus, ReadFailure, SourceDocument
 
 FORMATS = {
     ".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-    ".pdf": "pdf", ".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet",
+    ".pdf": "pdf", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet",
 }  # fmt: skip
-CORPUS_FORMATS = frozenset({"jsonl", "csv", "parquet"})
+CORPUS_FORMATS = frozenset({"json", "jsonl", "csv", "parquet"})
+# Any other file found is listed with this format and recorded as skipped, never dropped.
+OTHER_FORMAT = "other"
 SAMPLE_CORPUS_DIR = Path(__file__).resolve().parent / "sample_corpus"
 
 # Signatures of binary formats that turn up with a text extension.
@@ -40,6 +42,14 @@ class InputFile:
     path: Path
     source_file: str  # relative to the input root, "/" separators
     format: str
+    size: int = 0  # bytes, for progress and for sharding work; 0 when unknown
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return int(path.stat().st_size)
+    except (OSError, ValueError):
+        return 0  # unreadable: the reader reports why
 
 
 @dataclass(frozen=True)
@@ -77,12 +87,12 @@ def _discover_url(url: str) -> list[InputFile]:
     candidates = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
     found = []
     for file in candidates:
-        fmt = FORMATS.get(file.suffix.lower())
+        fmt = FORMATS.get(file.suffix.lower(), OTHER_FORMAT)
         relative = file.relative_to(root).as_posix() if root.is_dir() else file.name
-        if fmt is None or any(part.startswith(".") for part in relative.split("/")):
+        if any(part.startswith(".") for part in relative.split("/")):
             continue
         # UPath implements the pathlib API over fsspec; the readers only use that API.
-        found.append(InputFile(cast(Path, file), relative, fmt))
+        found.append(InputFile(cast(Path, file), relative, fmt, _size_of(cast(Path, file))))
     return found
 
 
@@ -111,14 +121,12 @@ def discover_inputs(paths: Sequence[Path | str]) -> list[InputFile]:
     for path in resolved:
         candidates = _walk(path) if path.is_dir() else [path]
         for file in candidates:
-            fmt = FORMATS.get(file.suffix.lower())
-            if fmt is None:
-                continue
+            fmt = FORMATS.get(file.suffix.lower(), OTHER_FORMAT)
             if path.is_dir() and any(p.startswith(".") for p in file.relative_to(path).parts):
                 continue
             relative = file.relative_to(root) if file.is_relative_to(root) else Path(file.name)
             name = relative.as_posix()
-            found.setdefault(name, InputFile(file, name, fmt))
+            found.setdefault(name, InputFile(file, name, fmt, _size_of(file)))
     for item in from_urls:
         found.setdefault(item.source_file, item)
     return [found[name] for name in sorted(found)]
@@ -229,6 +237,9 @@ def read_documents(
     Never raises for bad content or unreadable files: those come back with a status.
     """
     try:
+        if item.format == OTHER_FORMAT:
+            yield _failed(item, _unsupported(item), status="skipped_format")
+            return
         if item.format in CORPUS_FORMATS:
             yield from _read_corpus(item, options)
             return
@@ -253,11 +264,28 @@ def read_documents(
         else:
             extracted = decode_text(data)
         yield _document(item.source_file, item.format, data, extracted)
+    except NotACorpus as failure:
+        yield _failed(item, f"{item.source_file}: {failure}", status="skipped_format")
     except ReadFailure as failure:
         detail = str(failure)
         if item.source_file not in detail:
             detail = f"{item.source_file}: {detail}"
         yield _failed(item, detail)
+
+
+def _unsupported(item: InputFile) -> str:
+    """Why a file of another type is skipped, naming what it looks like when that is clear."""
+    try:
+        with item.path.open("rb") as handle:
+            kind = binary_kind(handle.read(16))
+    except OSError:
+        kind = None
+    suffix = item.path.suffix or "no extension"
+    looks = f" (looks like {kind})" if kind else ""
+    return (
+        f"{item.source_file}: {suffix}{looks} is not a format claimset reads "
+        f"({', '.join(sorted(set(FORMATS)))}); skipped"
+    )
 
 
 def _read_corpus(item: InputFile, options: ReadOptions) -> Iterator[SourceDocument]:

@@ -9,6 +9,10 @@ class ReadFailure(Exception):
     """A file cannot be turned into text; the message says why and what to do."""
 
 
+class NotACorpus(ReadFailure):
+    """A file of a format claimset reads only as a corpus (JSON) that holds no records."""
+
+
 @dataclass(frozen=True)
 class ExtractedText:
     """What a format reader (HTML, PDF, plain text) gets out of one file's bytes."""

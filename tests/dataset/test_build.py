@@ -150,6 +150,7 @@ def test_bad_files_get_a_status_not_a_crash(tmp_path: Path) -> None:
     documents = pd.read_parquet(out / "documents.parquet").set_index("source_file")
     assert dict(documents["status"]) == {
         "bom.txt": "ok", "copy.txt": "duplicate", "empty.txt": "empty", "latin1.txt": "decode_fallback",
+        "image.png": "skipped_format",  # listed with the reason, never silently dropped
     }  # fmt: skip
     assert documents.loc["bom.txt", "text"] == "Ketamine blocks NMDA receptors."
     assert "not valid UTF-8" in documents.loc["latin1.txt", "status_detail"]

@@ -70,6 +70,19 @@ def make_hostile_corpus(root: Path) -> dict[str, str]:
         "ok",
     )
     put("truncated.pdf", _truncated_pdf(), "error")
+    # Files claimset does not read as documents are listed with the reason, never dropped.
+    put(
+        "drug_card.json",
+        json.dumps({"name": "Ketamine", "summary": CLAIM}).encode(),
+        "skipped_format",
+    )
+    put("screenshot.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "skipped_format")
+    put("notes", CLAIM.encode(), "skipped_format")
+    put("broken.json", b'[{"id": "a", "text": "unterminated', "error")
+    records = [{"id": "r1", "text": CLAIM + " Indeed."}, {"id": "r2", "body": "no text"}]
+    (root / "records.json").write_text(json.dumps(records), "utf-8")
+    expected["records.json#r1"] = "ok"
+    expected["records.json#r2"] = "error"
     # A link to nowhere stands for an unreadable file (root can read any mode-000 file).
     os.symlink(root / "no_such_target.txt", root / "dangling.txt")
     expected["dangling.txt"] = "error"
@@ -99,8 +112,23 @@ def test_every_hostile_file_gets_its_status(
     documents = pd.read_parquet(out / "documents.parquet").set_index("source_file")
     assert dict(documents["status"]) == expected
     for name, status in expected.items():
-        if status in {"error", "skipped_binary", "duplicate", "decode_fallback"}:
+        if status in {"error", "skipped_binary", "skipped_format", "duplicate", "decode_fallback"}:
             assert documents.loc[name, "status_detail"], name
+
+
+def test_skipped_files_say_why(hostile_build: tuple[Path, Path, dict[str, str]]) -> None:
+    _, out, _ = hostile_build
+    documents = pd.read_parquet(out / "documents.parquet").set_index("source_file")
+    detail = documents["status_detail"]
+    assert "a JSON object (keys: name, summary)" in detail["drug_card.json"]
+    assert "not a corpus" in detail["drug_card.json"]
+    assert (
+        ".png (looks like a PNG image) is not a format claimset reads" in detail["screenshot.png"]
+    )
+    assert "no extension is not a format claimset reads" in detail["notes"]
+    assert "cannot parse broken.json as JSON" in detail["broken.json"]
+    assert documents.loc["drug_card.json", "format"] == "json"
+    assert documents.loc["screenshot.png", "format"] == "other"
 
 
 def test_offsets_hold_for_every_claim(hostile_build: tuple[Path, Path, dict[str, str]]) -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from extract.read import html as read_html
 from extract.read.corpus import CORPUS_FORMATS, iter_corpus_rows
 from extract.read.html import extract_html
 from extract.read.pdf import extract_pdf
-from extract.read.sources import CorpusRow, ReadFailure
+from extract.read.sources import CorpusRow, NotACorpus, ReadFailure
 
 # HTML -----------------------------------------------------------------------------------
 
@@ -402,7 +403,7 @@ def _rows(
 
 
 def test_corpus_formats() -> None:
-    assert CORPUS_FORMATS == ("jsonl", "csv", "parquet")
+    assert CORPUS_FORMATS == ("jsonl", "json", "csv", "parquet")
     with pytest.raises(ValueError, match="unknown corpus format"):
         iter_corpus_rows(Path("x.tsv"), "tsv")
 
@@ -591,3 +592,54 @@ def test_parquet_corrupt_is_a_read_failure(tmp_path: Path) -> None:
     path.write_bytes(b"PAR1 this is not really parquet")
     with pytest.raises(ReadFailure, match=r"bad\.parquet"):
         iter_corpus_rows(path, "parquet")
+
+
+def test_json_array_records_are_rows(tmp_path: Path) -> None:
+    records = [
+        {"id": "a1", "text": "Ketamine blocks NMDA receptors."},
+        {"id": 7, "text": "Integer id."},
+        {"text": "No id."},
+        {"id": "no-text", "body": "elsewhere"},
+        ["not", "an", "object"],
+        {"id": "blank", "text": "  "},
+    ]
+    path = tmp_path / "corpus.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(records).encode())
+    rows = _rows(path, "json")
+    assert rows[:3] == [
+        CorpusRow("a1", "Ketamine blocks NMDA receptors."),
+        CorpusRow("7", "Integer id."),
+        CorpusRow("row-3", "No id."),
+    ]
+    assert rows[3] == CorpusRow("no-text", None, problem="no 'text' value in this row")
+    assert rows[4] == CorpusRow("row-5", None, problem="record is a list")
+    assert rows[5].text is None and rows[5].problem == "'text' is empty"
+
+
+@pytest.mark.parametrize(
+    ("content", "shape"),
+    [
+        (
+            {"name": "Pregabalin", "summary": "A GABA analogue."},
+            "a JSON object (keys: name, summary)",
+        ),
+        ({}, "an empty JSON object"),
+        ("just a string", "a JSON str"),
+        (42, "a JSON int"),
+    ],
+)
+def test_json_that_is_not_an_array_is_not_a_corpus(
+    tmp_path: Path, content: object, shape: str
+) -> None:
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps(content), "utf-8")
+    with pytest.raises(NotACorpus, match=re.escape(f"card.json holds {shape}, not a corpus")):
+        _rows(path, "json")
+
+
+def test_json_that_does_not_parse_is_a_read_failure(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('[{"text": "unterminated', "utf-8")
+    with pytest.raises(ReadFailure, match=re.escape("cannot parse broken.json as JSON")) as caught:
+        _rows(path, "json")
+    assert not isinstance(caught.value, NotACorpus)
