@@ -1,6 +1,6 @@
 """claimset benchmark: the full build measured against spaCy in the same run.
 
-Usage: python benchmarks/bench.py [--docs N] [--repeats R] [--json FILE]
+Usage: python benchmarks/bench.py [--docs N] [--repeats R] [--json FILE] [--pages-only]
 
 Generates a corpus from the bundled sample (and ../shared/seeds when present), every copy
 varied so no cache can serve it, then measures, printing a table and writing JSON:
@@ -9,7 +9,10 @@ varied so no cache can serve it, then measures, printing a table and writing JSO
    alone for reference) vs the full ``claimset build`` (read, extract, validate, write);
 2. ``--n-process 2`` vs 1 for the full build;
 3. peak RSS of a build (fresh process) at 1x and 10x corpus size;
-4. a cold build vs an immediate rebuild with nothing changed (fresh processes, CLI).
+4. a cold build vs an immediate rebuild with nothing changed (fresh processes, CLI);
+5. cost against page length: single pages of 10 kB, 100 kB and 1 MB sampled evenly from
+   the 3.4 MB Bluelight thread in ../shared/corpus-real (and the thread itself), each built
+   alone; seconds per MB after subtracting start-up (a one-line page's build).
 
 Times are medians of ``--repeats`` runs, interleaved so machine noise hits all alike.
 """
@@ -24,6 +27,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,6 +43,10 @@ from extract.read.inputs import SAMPLE_CORPUS_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
+REAL_CORPUS = REPO.parent / "shared" / "corpus-real" / "dosewiki.tar.xz"
+LONG_PAGE = "drug-info-articles/Pregabalin/BLUELIGHT - Pregabalin.md"
+PAGE_SIZES = {"10 kB": 10_000, "100 kB": 100_000, "1 MB": 1_000_000}
+WINDOW = 10_000  # characters per sampled window
 SWAPS = [
     ("ketamine", "Ketamine"), ("depression", "melancholy"), ("rapid", "swift"),
     ("patients", "individuals"), ("study", "investigation"), ("within", "inside"),
@@ -74,6 +82,76 @@ def make_corpus(folder: Path, n_docs: int, seed: int = 7) -> list[str]:
     return texts
 
 
+def long_page(work: Path) -> str:
+    """The 3.4 MB forum thread, taken from the real corpus archive (read-only)."""
+    with tarfile.open(REAL_CORPUS, "r:xz") as archive:
+        member = archive.extractfile(LONG_PAGE)
+        if member is None:
+            raise SystemExit(f"{LONG_PAGE} missing from {REAL_CORPUS}")
+        return member.read().decode("utf-8")
+
+
+def sampled_page(text: str, size: int) -> str:
+    """About ``size`` characters of ``text``: windows spread evenly over the whole of it, cut
+    at line breaks, so every size holds the same mix of content as the full page."""
+    count = max(1, size // WINDOW)
+    step = (len(text) - WINDOW) / max(1, count - 1) if count > 1 else 0
+    pieces = []
+    for i in range(count):
+        start = text.find("\n", int(i * step)) + 1
+        end = text.find("\n", start + WINDOW)
+        pieces.append(text[start : end + 1 if end != -1 else len(text)])
+    return "".join(pieces)
+
+
+def page_costs(work: Path, nlp: Any, repeats: int) -> dict[str, Any]:
+    """Seconds per MB of single-page builds (one process, shared pipeline, no cache)."""
+    thread = long_page(work)
+    pages = {label: sampled_page(thread, size) for label, size in PAGE_SIZES.items()}
+    pages["3.4 MB thread"] = thread
+    tiny = "Ketamine is an anaesthetic.\n"
+
+    def build_page(label: str, text: str, run: int) -> float:
+        folder = work / "pages" / f"{label.replace(' ', '_')}_{run}"
+        folder.mkdir(parents=True)
+        (folder / "page.md").write_text(text, "utf-8")
+        out = work / "pages_out" / folder.name
+        return timed(lambda: build([folder], out, progress=False, nlp=nlp, use_cache=False))
+
+    startup = statistics.median(build_page("startup", tiny, i) for i in range(repeats))
+    results: dict[str, Any] = {"startup_s": startup, "pages": {}}
+    for label, text in pages.items():
+        runs = repeats if len(text) <= 200_000 else 1
+        seconds = statistics.median(build_page(label, text, i) for i in range(runs))
+        megabytes = len(text.encode("utf-8")) / 1e6
+        results["pages"][label] = {
+            "bytes": len(text.encode("utf-8")),
+            "seconds": seconds,
+            "s_per_mb": (seconds - startup) / megabytes,
+        }
+    # Peak memory of the whole CLI build of the longest page, in a fresh process.
+    thread_folder = work / "pages" / "3.4_MB_thread_0"
+    results["thread_peak_rss_mib"] = peak_rss_mib(
+        cli(str(thread_folder), "--out", str(work / "pages_out" / "rss"), "--no-cache")
+    )
+    base = results["pages"]["100 kB"]["s_per_mb"]
+    for values in results["pages"].values():
+        values["vs_100kb"] = values["s_per_mb"] / base
+    return results
+
+
+def print_page_costs(costs: dict[str, Any]) -> None:
+    print(f"single pages, start-up {costs['startup_s']:.2f} s subtracted:")
+    for label, values in costs["pages"].items():
+        target = "<= 1.15" if label in ("1 MB", "3.4 MB thread") else ""
+        print(
+            f"  {label:<14} {values['bytes']:>10,} bytes {values['seconds']:>8.1f} s "
+            f"{values['s_per_mb']:>7.1f} s/MB  x{values['vs_100kb']:.2f} of 100 kB  {target}"
+        )
+    rss = costs["thread_peak_rss_mib"]
+    print(f"  peak RSS, CLI build of the 3.4 MB thread alone: {rss:.0f} MiB")
+
+
 def timed(action: Callable[[], Any]) -> float:
     started = time.perf_counter()
     action()
@@ -100,9 +178,22 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=160, help="documents in the 1x corpus")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="measure only cost against page length; merge it into the JSON file",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="claimset-bench-"))
+    if args.pages_only:
+        costs = page_costs(work, load_pipeline(), args.repeats)
+        print_page_costs(costs)
+        previous = json.loads(args.json.read_text("utf-8")) if args.json.exists() else {}
+        previous["page_length"] = costs
+        args.json.write_text(json.dumps(previous, indent=2) + "\n", "utf-8")
+        print(f"wrote {args.json}")
+        return 0
     corpus = work / "corpus_1x"
     texts = make_corpus(corpus, args.docs)
     nlp = load_pipeline()
@@ -147,6 +238,8 @@ def main() -> int:
         for i in range(max(1, args.repeats - 1))
     )
 
+    costs = page_costs(work, nlp, args.repeats)
+
     cold, warm = [], []
     for i in range(args.repeats):
         command = cli(str(corpus), "--out", str(work / f"cache_{i}"))
@@ -171,11 +264,13 @@ def main() -> int:
         },
         "peak_rss_mib": {"1x": rss_1x, "10x": rss_10x},
         "cli_seconds_median": {"cold": statistics.median(cold), "rebuild": statistics.median(warm)},
+        "page_length": costs,
         "targets": {
             "build_vs_pipeline_pipe": 0.90,
             "n_process_2_speedup": 1.7,
             "peak_rss_10x_vs_1x": 1.3,
             "cold_vs_rebuild": 50.0,
+            "page_s_per_mb_vs_100kb": 1.15,
         },
     }
     rows = [
@@ -209,6 +304,7 @@ def main() -> int:
     print(f"corpus: {args.docs} documents, {n_tokens:,} tokens; medians of {args.repeats} runs")
     for label, value, target in rows:
         print(f"{label:<48} {value:>16}  {target}")
+    print_page_costs(costs)
     args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print(f"wrote {args.json}")
     return 0

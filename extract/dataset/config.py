@@ -10,6 +10,9 @@ from extract import __version__
 from extract.nlp.attrs import DEFAULT_MODEL
 from extract.tables.contract import schema_digest
 
+# Characters per piece of a long text sent to the NLP pass (see BuildConfig).
+PIECE_CHARS = 20_000
+BATCH_CHARS = 100_000
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
 RULESET_VERSION = "claimset-rules.v4"
 EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
@@ -26,9 +29,13 @@ class BuildConfig:
     # How the work runs; not part of the fingerprint (results do not depend on it).
     n_process: int = field(default=1, compare=False)
     batch_size: int = field(default=16, compare=False)
-    # Longer texts are processed in pieces cut at line breaks (default: the model's
-    # max_length); sentences never cross a line break, so results do not depend on it.
-    max_chars_per_doc: int | None = field(default=None, compare=False)
+    # Characters per spaCy batch (a longer piece goes alone): bounds the parser's memory.
+    batch_chars: int = field(default=BATCH_CHARS, compare=False)
+    # Longer texts are processed in pieces cut at line breaks (paragraphs first); sentences
+    # never cross a line break. spaCy's parser and NER need memory and time per character
+    # of a Doc that grow faster than its length: 20,000-character pieces keep a 3 MB page's
+    # cost per MB and peak memory those of an ordinary page. None: the model's max_length.
+    max_chars_per_doc: int | None = field(default=PIECE_CHARS, compare=False)
     # "local" (this machine, --n-process workers) or "dask" (a Dask cluster; same results).
     engine: str = field(default="local", compare=False)
     scheduler: str | None = field(default=None, compare=False)

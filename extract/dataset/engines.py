@@ -51,6 +51,7 @@ def process_shard(items: Sequence[InputFile], config: BuildConfig, nlp: Language
         text_column=config.text_column,
         id_column=config.id_column,
         batch_size=config.batch_size,
+        batch_chars=config.batch_chars,
         max_chars_per_doc=config.max_chars_per_doc,
     )
     run = FileWork(single, nlp, None)

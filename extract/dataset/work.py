@@ -27,6 +27,7 @@ from extract.tables.records import ClaimRecord, DocumentRecord
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 # Statuses whose text goes through the NLP pass.
 PROCESSED_STATUSES = frozenset({"ok", "decode_fallback"})
@@ -37,12 +38,15 @@ T = TypeVar("T")
 Sentences = list[dict[str, Any]]
 
 
-def text_chunks(text: str, max_chars: int) -> list[tuple[int, str]]:
-    """Split a long text at line breaks (paragraphs first) into pieces of at most max_chars.
+def text_chunks(text: str, max_chars: int, line_limit: int | None = None) -> list[tuple[int, str]]:
+    """Split a long text at line breaks (paragraphs first) into pieces of about max_chars.
 
     Sentences never cross a line break, so cutting there changes no sentence. A single line
-    longer than ``max_chars`` is cut at the last space before the limit.
+    longer than ``max_chars`` stays whole, so no sentence is cut, up to ``line_limit``
+    characters (the model's max_length); only a line longer than that is cut, at the last
+    space before the limit.
     """
+    line_limit = max(line_limit or max_chars, max_chars)
     chunks: list[tuple[int, str]] = []
     start = 0
     while len(text) - start > max_chars:
@@ -50,12 +54,20 @@ def text_chunks(text: str, max_chars: int) -> list[tuple[int, str]]:
         cut = text.rfind("\n\n", start, limit)
         if cut <= start:
             cut = text.rfind("\n", start, limit)
-        if cut <= start:
-            cut = text.rfind(" ", start, limit)
-        cut = limit if cut <= start else cut + 1
+        if cut <= start:  # the line at ``start`` is longer than max_chars
+            line_start = start + 1 if text[start] == "\n" else start
+            cut = text.find("\n", line_start)
+            if cut == -1 and len(text) - line_start <= line_limit:
+                break
+            if cut == -1 or cut - line_start > line_limit:
+                cut = text.rfind(" ", start, line_start + line_limit)
+                if cut <= start:
+                    cut = line_start + line_limit - 1
+        cut += 1
         chunks.append((start, text[start:cut]))
         start = cut
-    chunks.append((start, text[start:]))
+    if start < len(text) or not chunks:
+        chunks.append((start, text[start:]))
     return chunks
 
 
@@ -110,10 +122,29 @@ def analyse_texts(
         return
 
 
+def _batched(
+    pieces: Iterable[tuple[str, T]], max_docs: int, max_chars: int
+) -> Iterator[list[tuple[str, T]]]:
+    """Consecutive pieces in batches of at most ``max_docs`` texts and ``max_chars``
+    characters (a single longer piece goes alone): spaCy's memory grows with the characters
+    of a batch, not its count."""
+    batch: list[tuple[str, T]] = []
+    chars = 0
+    for piece in pieces:
+        if batch and (len(batch) >= max_docs or chars + len(piece[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(piece)
+        chars += len(piece[0])
+    if batch:
+        yield batch
+
+
 def _pipe(
     nlp: Language, items: Iterable[T], text_of: Callable[[T], str | None], config: BuildConfig
 ) -> Iterator[tuple[T, Sentences, Counter[str]]]:
-    max_chars = config.max_chars_per_doc or nlp.max_length
+    max_chars = min(config.max_chars_per_doc or nlp.max_length, nlp.max_length)
+    line_limit = nlp.max_length
     pending: dict[int, T] = {}
 
     def pieces() -> Iterator[tuple[str, tuple[int, int, bool]]]:
@@ -122,16 +153,18 @@ def _pipe(
             text = text_of(item)
             if text is None:
                 continue
-            chunks = text_chunks(text, max_chars)
+            chunks = text_chunks(text, max_chars, line_limit)
             for number, (offset, chunk) in enumerate(chunks):
                 yield chunk, (position, offset, number == len(chunks) - 1)
+
+    def processed() -> Iterator[tuple[Doc, tuple[int, int, bool]]]:
+        for batch in _batched(pieces(), config.batch_size, config.batch_chars):
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
 
     sentences: Sentences = []
     stats: Counter[str] = Counter()
     emitted = 0
-    for doc, (position, offset, last) in nlp.pipe(
-        pieces(), as_tuples=True, batch_size=config.batch_size
-    ):
+    for doc, (position, offset, last) in processed():
         while emitted < position:  # items before this one had no text
             yield pending.pop(emitted), [], Counter()
             emitted += 1
