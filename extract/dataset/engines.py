@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from extract.dataset.config import BuildConfig
@@ -46,14 +47,8 @@ class _Pending(Protocol):
 def process_shard(items: Sequence[InputFile], config: BuildConfig, nlp: Language) -> ShardOutput:
     """The per-file work on a worker: each file's document, claim and sentence rows, and
     whether they may be cached."""
-    single = BuildConfig(
-        model=config.model,
-        text_column=config.text_column,
-        id_column=config.id_column,
-        batch_size=config.batch_size,
-        batch_chars=config.batch_chars,
-        max_chars_per_doc=config.max_chars_per_doc,
-    )
+    # The same settings, run here and now: a worker never starts workers of its own.
+    single = replace(config, n_process=1, engine="local", scheduler=None)
     run = FileWork(single, nlp, None)
     return [
         (r.doc_rows, r.claim_rows, r.sentence_rows, r.cacheable) for r in run.local_results(items)
