@@ -82,7 +82,7 @@ def make_corpus(folder: Path, n_docs: int, seed: int = 7) -> list[str]:
     return texts
 
 
-def long_page(work: Path) -> str:
+def long_page() -> str:
     """The 3.4 MB forum thread, taken from the real corpus archive (read-only)."""
     with tarfile.open(REAL_CORPUS, "r:xz") as archive:
         member = archive.extractfile(LONG_PAGE)
@@ -106,7 +106,7 @@ def sampled_page(text: str, size: int) -> str:
 
 def page_costs(work: Path, nlp: Any, repeats: int) -> dict[str, Any]:
     """Seconds per MB of single-page builds (one process, shared pipeline, no cache)."""
-    thread = long_page(work)
+    thread = long_page()
     pages = {label: sampled_page(thread, size) for label, size in PAGE_SIZES.items()}
     pages["3.4 MB thread"] = thread
     tiny = "Ketamine is an anaesthetic.\n"
