@@ -10,6 +10,9 @@ when their terms overlap enough (a Dice coefficient weighted by how rare each te
 Clusters grow around leaders: claims are taken in document order and each joins the
 most similar existing leader, or leads a new cluster. Comparing with leaders only keeps a
 chain of small overlaps from joining unrelated claims, and the order makes ids stable.
+A claim is compared only with leaders sharing one of its rarest terms (prefix filtering, as
+in set-similarity joins): exact for the threshold, and the common words that would make
+every claim a candidate for every other stay out of the index.
 Stance stays out of the key but not out of the record: a cluster counts its negated, hedged
 and plain members and says when its sources disagree.
 """
@@ -48,6 +51,8 @@ _COMMON_TERM_SHARE = 0.2
 _CANONICAL_SAMPLE = 32
 # Two claims must share at least this many terms besides the corpus's commonest ones.
 _MIN_SHARED_TERMS = 2
+# Slack on the exact filters below, so float rounding never drops a qualifying pair.
+_ROUNDING = 1e-9
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
 _SUFFIXES = ("ational", "ation", "ness", "ment", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 ENTITY_PREFIX = "entity:"
@@ -185,12 +190,64 @@ class _Index:
         # fsum: exact, so a sum over a set does not depend on its (hash-seeded) order.
         self.mass = [math.fsum(self.weight[t] for t in claim_terms) for claim_terms in terms]
 
+    def prefix(self, position: int, share: float) -> list[str]:
+        """The claim's rarest terms, up to where the rest weigh less than ``share`` of it.
+
+        Two claims sharing that much weight share a term that is in both prefixes (the first
+        shared term in the order rarest first), so indexing and probing prefixes alone finds
+        every pair that can reach the threshold: exact, and the common terms that make a
+        corpus-wide comparison quadratic stay out of the index.
+        """
+        ordered = sorted(self.terms[position], key=lambda t: (-self.weight[t], t))
+        needed = share * self.mass[position] * (1 - _ROUNDING)
+        remaining = self.mass[position]
+        prefix = []
+        for term in ordered:
+            if remaining < needed:
+                break
+            prefix.append(term)
+            remaining -= self.weight[term]
+        return prefix
+
     def similarity(self, a: int, b: int) -> float:
         total = self.mass[a] + self.mass[b]
         if total <= 0:
             return 0.0
         shared = math.fsum(self.weight[t] for t in self.terms[a] & self.terms[b])
         return 2 * shared / total
+
+
+def group_by_leader(index: _Index, min_similarity: float) -> dict[int, list[int]]:
+    """Each leader (in order) with its members: every claim joins the most similar earlier
+    leader that shares at least two uncommon terms with it, or leads a new group."""
+    members: dict[int, list[int]] = {}
+    by_term: dict[str, list[int]] = defaultdict(list)  # prefix term -> leaders holding it
+    # Similarity at least ``s`` needs shared weight at least ``s / (2 - s)`` of either side's.
+    share = min_similarity / (2 - min_similarity)
+    for position in range(len(index.terms)):
+        terms, mass = index.terms[position], index.mass[position]
+        prefix = index.prefix(position, share)
+        candidates = {
+            leader
+            for t in prefix
+            for leader in by_term.get(t, ())
+            if share * mass <= index.mass[leader] * (1 + _ROUNDING)
+            and share * index.mass[leader] <= mass * (1 + _ROUNDING)
+        }
+        best, best_score = None, min_similarity
+        for leader in sorted(candidates):
+            if len((terms & index.terms[leader]) - index.common) < _MIN_SHARED_TERMS:
+                continue  # one shared word is a topic, not a proposition
+            score = index.similarity(position, leader)
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = leader, score
+        if best is None:
+            members[position] = [position]
+            for t in prefix:
+                by_term[t].append(position)
+        else:
+            members[best].append(position)
+    return members
 
 
 def cluster_claims(
@@ -201,30 +258,9 @@ def cluster_claims(
     raw = [claim_terms(claim, topics.get(claim["doc_id"])) for claim in claims]
     variants = _variant_heads(Counter(t for terms in raw for t in terms))
     index = _Index([frozenset(variants.get(t, t) for t in terms) for terms in raw])
-    leaders: list[int] = []
-    members: dict[int, list[int]] = {}
-    by_term: dict[str, list[int]] = defaultdict(list)  # term -> leaders holding it
-    for position, terms in enumerate(index.terms):
-        candidates = {
-            leader for t in terms if t not in index.common for leader in by_term.get(t, ())
-        }
-        best, best_score = None, min_similarity
-        for leader in sorted(candidates):
-            if len((terms & index.terms[leader]) - index.common) < _MIN_SHARED_TERMS:
-                continue  # one shared word is a topic, not a proposition
-            score = index.similarity(position, leader)
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = leader, score
-        if best is None:
-            leaders.append(position)
-            members[position] = [position]
-            for t in terms:
-                by_term[t].append(position)
-        else:
-            members[best].append(position)
+    members = group_by_leader(index, min_similarity)
     clusters = []
-    for leader in leaders:
-        group = members[leader]
+    for leader, group in members.items():
         shared = Counter(t for member in group for t in index.terms[member])
         clusters.append(
             Cluster(

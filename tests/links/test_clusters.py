@@ -180,3 +180,46 @@ def test_similarity_does_not_depend_on_set_order() -> None:
         exact = 2 * math.fsum(index.weight[t] for t in shared) / (mass_a + mass_b)
         assert index.similarity(a, b) == exact
         assert index.similarity(b, a) == exact
+
+
+def _all_leaders_reference(index: Any, min_similarity: float) -> dict[int, list[int]]:
+    """The grouping by brute force: every claim compared with every leader so far."""
+    members: dict[int, list[int]] = {}
+    for position, terms in enumerate(index.terms):
+        best, best_score = None, min_similarity
+        for leader in members:
+            if len((terms & index.terms[leader]) - index.common) < 2:
+                continue
+            score = index.similarity(position, leader)
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = leader, score
+        if best is None:
+            members[position] = [position]
+        else:
+            members[best].append(position)
+    return members
+
+
+@pytest.mark.parametrize("min_similarity", [0.2, 0.35, 0.6])
+def test_prefix_filtering_finds_what_comparing_every_leader_finds(min_similarity: float) -> None:
+    # Terms drawn with a skewed frequency (a few very common, most rare), as in real claims,
+    # and near-copies so that many claims do join a leader.
+    import random
+
+    from extract.links.clusters import _Index, group_by_leader
+
+    rng = random.Random(11)
+    vocabulary = [f"term{i}" for i in range(400)]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    term_sets: list[frozenset[str]] = []
+    for _ in range(600):
+        if term_sets and rng.random() < 0.4:
+            base = set(rng.choice(term_sets))
+            base ^= set(rng.choices(vocabulary, weights, k=rng.randint(1, 4)))
+            term_sets.append(frozenset(base) or frozenset({"term0"}))
+        else:
+            term_sets.append(frozenset(rng.choices(vocabulary, weights, k=rng.randint(3, 14))))
+    index = _Index(term_sets)
+    found = group_by_leader(index, min_similarity)
+    assert found == _all_leaders_reference(index, min_similarity)
+    assert sum(len(group) > 1 for group in found.values()) >= 20  # the test groups claims
