@@ -121,3 +121,17 @@ def test_every_stage_says_what_it_does_and_has_its_tests(stage: str) -> None:
 def test_no_stage_folder_is_missing_from_the_list() -> None:
     folders = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert folders == set(STAGES)
+
+
+def test_every_claimset_factory_is_an_entry_point() -> None:
+    # spaCy finds factories of an installed package through these entry points (a saved
+    # pipeline with claimset components loads without importing extract first).
+    from spacy.language import Language
+
+    import extract.nlp.pipeline  # noqa: F401  (registers the factories)
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"][
+        "entry-points"
+    ]["spacy_factories"]
+    registered = {name for name in Language.factories if name.startswith("claimset_")}
+    assert registered == set(declared)

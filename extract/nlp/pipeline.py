@@ -19,6 +19,7 @@ from extract.nlp import (  # noqa: F401  (importing registers the factories)
     hedging,
     negation,
     onset,
+    reported_names,
     routes,
     segmentation,
     spam,
@@ -63,6 +64,15 @@ def _split_glued_references(nlp: Language) -> None:
         tokenizer.url_match = re.compile(head + glued + pattern[len(head) :]).match
 
 
+def _ner_on_reporting_sentences_only(nlp: Language) -> None:
+    """Disable the model's ``ner`` and run it only where attribution reads it (see
+    :mod:`extract.nlp.reported_names`), when it can run on a sentence by itself."""
+    if "ner" not in nlp.pipe_names or not reported_names.runs_alone(nlp.get_pipe("ner")):
+        return
+    nlp.disable_pipe("ner")
+    nlp.add_pipe("claimset_reported_names", last=True, config={"ner_component": "ner"})
+
+
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Load an installed spaCy pipeline by name and add claimset's components to it."""
     try:
@@ -74,6 +84,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
             f"pipeline's name."
         ) from error
     _split_glued_references(nlp)
+    _ner_on_reporting_sentences_only(nlp)
     anchor = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
     for name in reversed(PRE_PARSER_COMPONENTS):
         nlp.add_pipe(name, **anchor)

@@ -88,6 +88,7 @@ class _Lexicon:
     population_preps: frozenset[str]
     population_of_heads: frozenset[str]
     treatment: frozenset[str]
+    time_nouns: frozenset[str]
     design_regex: re.Pattern[str]
     design_names: dict[str, str]
 
@@ -132,6 +133,7 @@ def _lexicon(name: str = LEXICON) -> _Lexicon:
         population_preps=words("population_preps"),
         population_of_heads=words("population_of_heads"),
         treatment=words("study_treatment_lemmas"),
+        time_nouns=words("time_nouns"),
         design_regex=design_regex,
         design_names=design_names,
     )
@@ -412,7 +414,7 @@ def _analyse(
             for child in predicate.children:
                 if child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
                     obj = _prep_object(child)
-                    if obj is not None and obj.pos_ != "NUM" and obj.ent_type_ != "DATE":
+                    if obj is not None and obj.pos_ != "NUM" and _lemma(obj) not in lex.time_nouns:
                         target_token = obj
                         break
     after = -1

@@ -13,6 +13,11 @@ _PARSE = "en_core_web_sm mis-parses this sentence"
 
 # (sentence, agent, relation, target, population, design)
 CASES = [
+    # A date or span of time after a preposition is not the target; a condition is.
+    ("Ketamine helps in depression.", "Ketamine", "IMPROVES", "depression", None, None),
+    ("Ketamine helps in the evening.", "Ketamine", "IMPROVES", None, None, None),
+    ("Mood improved in the morning.", "Mood", "IMPROVES", None, None, None),
+    ("Mood improved in March.", "Mood", "IMPROVES", None, None, None),
     # Clean clinical prose.
     ("Ketamine blocks the NMDA receptor.", "Ketamine", "BLOCKS", "NMDA receptor", None, None),
     (
