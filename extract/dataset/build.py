@@ -313,7 +313,9 @@ class _Build(FileWork):
                 bar.update(result.item.size)
             for writer in writers.values():
                 writer.close()
+        extracted = time.monotonic()
         n_clusters = _cluster_claims(build_dir.path, metadata, self.cache)
+        clustered = time.monotonic()
         summary = BuildSummary(
             out_dir=out_dir,
             n_documents=sum(by_status.values()),
@@ -345,6 +347,11 @@ class _Build(FileWork):
                     "input_files_from_cache": self.n_cached_files,
                 },
                 "duration_s": round(time.monotonic() - started, 3),
+                # Where the time went: reading, NLP, validating and writing, then clustering.
+                "stage_durations_s": {
+                    "extract": round(extracted - started, 3),
+                    "cluster": round(clustered - extracted, 3),
+                },
             }
         )
         return summary

@@ -99,6 +99,9 @@ def test_fixture_build_contract(fixture_build: Path) -> None:
         assert metadata.get(key), key
     manifest = json.loads((fixture_build / "manifest.json").read_text("utf-8"))
     assert manifest["counts"]["claims"] == len(pd.read_parquet(fixture_build / "claims.parquet"))
+    stages = manifest["stage_durations_s"]
+    assert set(stages) == {"extract", "cluster"}
+    assert 0 <= sum(stages.values()) <= manifest["duration_s"] + 0.01
 
 
 def test_claim_type_column_is_dictionary_encoded(fixture_build: Path) -> None:
