@@ -166,20 +166,24 @@ def _cluster_claims(
     from extract.links.clusters import assignments, cluster_claims, cluster_rows, clustering_digest
 
     path = folder / TABLE_FILES["claim"]
-    claims = read_parquet(path)
-    inputs = claims.select(_CLUSTER_INPUT_COLUMNS)
+    # Only the columns clustering reads, and the rest of the table only once they are freed:
+    # on a large corpus the rows as Python objects are the peak of the build's memory.
+    inputs = read_parquet(path, _CLUSTER_INPUT_COLUMNS)
     key = clustering_digest(inputs)
     cached = cache.get_clusters(key) if cache is not None else None
     if cached is None:
         claims_for_clustering = inputs.to_pylist()
+        del inputs
         clusters = cluster_claims(claims_for_clustering)
         table = to_table("cluster", cluster_rows(claims_for_clustering, clusters), metadata)
         ids = pa.array(assignments(claims_for_clustering, clusters), pa.string())
+        del claims_for_clustering, clusters
         if cache is not None:
             cache.put_clusters(key, table, ids)
     else:  # made under this cache folder's fingerprint: the same metadata
         table, ids = cached
     write_parquet(table, folder / CLUSTERS_FILE)
+    claims = read_parquet(path)
     column = claims.schema.get_field_index("cluster_id")
     claims = claims.set_column(column, claims.schema.field(column), ids)
     write_parquet(claims, path)

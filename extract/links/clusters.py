@@ -258,6 +258,7 @@ def cluster_claims(
     raw = [claim_terms(claim, topics.get(claim["doc_id"])) for claim in claims]
     variants = _variant_heads(Counter(t for terms in raw for t in terms))
     index = _Index([frozenset(variants.get(t, t) for t in terms) for terms in raw])
+    del raw  # a second set of terms per claim: on a large corpus, memory that counts
     members = group_by_leader(index, min_similarity)
     clusters = []
     for leader, group in members.items():
