@@ -163,6 +163,28 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _after_trailing_markers(
+    text: str, stop: int, end: int, marker_at: dict[int, CitationMarker]
+) -> int:
+    """Where a sentence ends once the references after its stop are taken in.
+
+    References after a full stop belong to the sentence before, never open the next one:
+    glued ("autophagy.82 Besides"), stacked ("[3][4]") or spaced ("[4] [5]") alike. Only
+    bracketed ones may stand after a space: a bare number after a space opens a sentence.
+    """
+    while True:
+        marker = marker_at.get(stop)
+        if marker is None:
+            gap = stop
+            while gap < end and text[gap] in " \t\u00a0":
+                gap += 1
+            spaced = marker_at.get(gap) if gap > stop else None
+            marker = spaced if spaced is not None and spaced.style == "bracket" else None
+        if marker is None or marker.style == "author_year" or marker.end > end:
+            return stop
+        stop = marker.end
+
+
 def _breaks_in_line(
     text: str, start: int, end: int, markers: Sequence[CitationMarker]
 ) -> list[int]:
@@ -174,10 +196,7 @@ def _breaks_in_line(
         stop = match.end()
         if match.group(0) == "." and _ends_with_abbreviation(text, match.start()):
             continue
-        # A reference glued after the stop belongs to the sentence: "autophagy.82 Besides".
-        glued = marker_at.get(stop)
-        if glued is not None and glued.style != "author_year":
-            stop = glued.end
+        stop = _after_trailing_markers(text, stop, end, marker_at)
         gap = stop
         while gap < end and text[gap] in " \t\u00a0":
             gap += 1

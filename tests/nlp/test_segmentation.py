@@ -43,6 +43,24 @@ def sentences(text: str) -> list[str]:
             ["Rapamycin abolished the effect.102,106", "However, mTORC1 matters."],
         ),
         ("It works [12]. Then it fades [13].", ["It works [12].", "Then it fades [13]."]),
+        # Stacked or spaced references after the stop belong to the sentence before.
+        (
+            "Diazepam is used for seizures.[3][4] Breathing usually stays normal.[7]",
+            ["Diazepam is used for seizures.[3][4]", "Breathing usually stays normal.[7]"],
+        ),
+        (
+            "Effects last six hours.[4] [5] Tolerance builds fast.[6]",
+            ["Effects last six hours.[4] [5]", "Tolerance builds fast.[6]"],
+        ),
+        (
+            "It is licensed in Europe. [12] It is not sold in Japan.",
+            ["It is licensed in Europe. [12]", "It is not sold in Japan."],
+        ),
+        # A bare number after a space is not a reference: it opens the next sentence.
+        (
+            "Doses vary widely. 20 mg is a common start.",
+            ["Doses vary widely.", "20 mg is a common start."],
+        ),
         # A bare number opening a line is the tail of the sentence cut before it.
         ("7 It is important to avoid misuse.", ["7", "It is important to avoid misuse."]),
         (
