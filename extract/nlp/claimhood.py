@@ -1,8 +1,9 @@
 """Is a sentence a claim? The reasons a sentence is not one, checked in order.
 
-A claim asserts something checkable about the world. Page chrome, headings, questions,
-advice, disclaimers, announcements, testimonials, reference-list entries, cut-off lines and
-orphan reference numbers are not claims; each gets a named reason so reviewers can audit it.
+A claim asserts something checkable about the world. Page chrome, headings (and the line
+that leads in a list: "Adverse effects include:"), questions, advice, disclaimers,
+announcements, testimonials, reference-list entries, cut-off lines and orphan reference
+numbers are not claims; each gets a named reason so reviewers can audit it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ class SentenceContext:
     list_item: bool  # the line opens with a bullet or number ("- ", "* ", "1. ")
     markdown_heading: bool  # the line opens with "#"
     marker_spans: Sequence[tuple[int, int]]  # citation markers, offsets relative to ``text``
+    # The line is an item of a list of facts under a lead-in ("Adverse effects include:",
+    # "**Dosage:**"): its claim type, from the lead-in; None when it is not such an item.
+    fact_item_type: str | None = None
+    # The sentence closes a line that leads in a list ("Adverse effects include:").
+    leads_in_list: bool = False
 
 
 def _text_without_trailing_markers(context: SentenceContext) -> str:
@@ -126,17 +132,24 @@ def non_claim_reason(
     terminated = ends_with_marker or (bool(bare) and bare[-1] in _TERMINAL)
     words = bare.split()
     has_verb = not has_tagger or any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in sentence)
-    if context.markdown_heading or (
-        context.is_whole_line
-        and not terminated
-        and not context.list_item
-        and (
-            len(words) <= _SHORT_LINE_WORDS
-            or (len(words) <= _HEADING_MAX_WORDS and (_looks_like_title(words) or not has_verb))
+    # An item of a list of facts is a claim however short ("- Flushing[40]", "- Light: 1 mg").
+    fact_item = context.fact_item_type is not None
+    if (
+        (context.leads_in_list and bare.endswith(":"))
+        or context.markdown_heading
+        or (
+            not fact_item
+            and context.is_whole_line
+            and not terminated
+            and not context.list_item
+            and (
+                len(words) <= _SHORT_LINE_WORDS
+                or (len(words) <= _HEADING_MAX_WORDS and (_looks_like_title(words) or not has_verb))
+            )
         )
     ):
         return "heading"
-    if context.is_line_end and not terminated and not context.list_item:
+    if context.is_line_end and not terminated and not context.list_item and not fact_item:
         return "truncated"
     if cues.get("ANNOUNCEMENT"):
         return "announcement"
@@ -149,12 +162,18 @@ def non_claim_reason(
     directive = cues.get("ADVICE_DIRECTIVE")
     if directive and not (has_tagger and _advice_directive_is_tail(sentence, min(directive))):
         return "advice"
-    if has_tagger and _is_imperative(sentence):
+    # A label and its value ("- Come up: 5 - 10 minutes") or a one-word item ("- Headache")
+    # only looks like a command to the tagger.
+    if has_tagger and not fact_item and _is_imperative(sentence):
         return "imperative"
-    if len(_WORD.findall(bare)) < 3:
+    if len(_WORD.findall(bare)) < (1 if fact_item else 3):
         return "fragment"
     # The small models mis-tag short spun sentences ("Ketamine blocks…" as nouns), so a
     # missing verb tag alone rules out only what is neither a full sentence nor a list item.
-    if not has_verb and not (terminated and len(words) >= 4) and not context.list_item:
+    if (
+        not has_verb
+        and not (terminated and len(words) >= 4)
+        and not (context.list_item or fact_item)
+    ):
         return "fragment"
     return None

@@ -28,6 +28,7 @@ from extract.nlp.hedging import first_hedge_cue
 from extract.nlp.negation import negation_cue
 from extract.nlp.onset import onsets_of
 from extract.nlp.onset_expressions import OnsetExpression
+from extract.nlp.page_structure import PageLists, page_lists
 from extract.nlp.routes import routes_in
 from extract.nlp.segmentation import LINE_BREAK, SEGMENTS_ATTR
 from extract.nlp.spam import count_spam_phrases, spam_spans
@@ -49,9 +50,15 @@ def _cue_starts(
 
 
 def _context(
-    text: str, lines: LineIndex, start: int, end: int, markers: Sequence[CitationMarker]
+    text: str,
+    lines: LineIndex,
+    start: int,
+    end: int,
+    markers: Sequence[CitationMarker],
+    lists: PageLists,
 ) -> SentenceContext:
     line_start, line_end = lines.line_of(start, end)
+    item = lists.items.get(line_start)
     before = text[line_start:start].strip()
     after = text[end:line_end].strip()
     numbered = before[:-1].isdigit() and before.endswith((".", ")"))
@@ -63,6 +70,8 @@ def _context(
         list_item=(bool(before) and before[0] in _LIST_ITEM_PREFIX) or numbered,
         markdown_heading=before.startswith("#"),
         marker_spans=[(m.start - start, m.end - start) for m in markers],
+        fact_item_type=item.claim_type if item is not None else None,
+        leads_in_list=line_start in lists.lead_in_lines and not after,
     )
 
 
@@ -76,6 +85,7 @@ class _DocFeatures:
         self.lines = LineIndex(
             self.text, [(m.start(), m.end()) for m in LINE_BREAK.finditer(self.text)]
         )
+        self.lists = page_lists(self.text, self.lines.lines())
         self.markers = RangeIndex(markers_of(doc), lambda m: m.start)
         self.onsets = RangeIndex(onsets_of(doc), lambda o: o.start)
 
@@ -128,10 +138,14 @@ def _claim_record(
     end: int,
     clause_index: int,
     markers: Sequence[CitationMarker],
+    item_type: str | None = None,
 ) -> dict[str, Any]:
     doc = features.doc
     typed = features.typed(start, end, markers)
     types: list[str] = typed["types"]
+    if item_type is not None and set(types) <= {"other"}:
+        # Nothing in the item itself says what it is: its list's lead-in does.
+        types = [item_type]
     onsets: list[OnsetExpression] = typed["onsets"]
     # A measured range says more than a qualitative word ("rapid … within hours").
     measured = [o for o in onsets if not o.qualitative]
@@ -174,7 +188,7 @@ def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[
         if sentence is None:
             continue
         markers = features.markers_in(start, end)
-        context = _context(features.text, features.lines, start, end, markers)
+        context = _context(features.text, features.lines, start, end, markers, features.lists)
         spam = features.spam_in(start, end)
         reason = non_claim_reason(
             sentence,
@@ -190,7 +204,14 @@ def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[
                 # A reference closing the sentence covers each of its clauses.
                 clause_markers = own if own or len(clauses) == 1 else markers
                 claims.append(
-                    _claim_record(features, clause_start, clause_end, clause_index, clause_markers)
+                    _claim_record(
+                        features,
+                        clause_start,
+                        clause_end,
+                        clause_index,
+                        clause_markers,
+                        context.fact_item_type,
+                    )
                 )
         records.append(
             {

@@ -78,6 +78,10 @@ class LineIndex:
         self.break_starts = [start for start, _ in breaks]
         self.break_ends = [end for _, end in breaks]
 
+    def lines(self) -> list[tuple[int, int]]:
+        """Every line's ``(start, end)``, line breaks excluded, in order."""
+        return list(zip([0, *self.break_ends], [*self.break_starts, self.length], strict=True))
+
     def line_of(self, start: int, end: int) -> tuple[int, int]:
         """The start of the line holding ``start`` and the end of the line holding ``end``."""
         before = bisect_right(self.break_ends, start)

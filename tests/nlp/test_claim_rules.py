@@ -75,6 +75,37 @@ def test_bullet_items_are_judged_on_their_content(analyse: Any) -> None:
     ]
 
 
+def test_items_of_a_list_of_facts_are_claims_typed_by_its_lead_in(analyse: Any) -> None:
+    rows = analyse(
+        "Adverse effects of lorazepam include:\n\n-   Drowsiness[12]\n-   Muscle weakness\n\n"
+        "**Duration:**\n- Onset: 20 - 40 minutes\n- Come up: 1 - 2 hours\n"
+    )
+    assert [(r["text"], r["is_claim"], r["claim_types"]) for r in rows] == [
+        ("Adverse effects of lorazepam include:", False, []),
+        ("Drowsiness[12]", True, ["safety"]),
+        ("Muscle weakness", True, ["safety"]),
+        ("**Duration:**", False, []),
+        ("Onset: 20 - 40 minutes", True, ["onset"]),
+        ("Come up: 1 - 2 hours", True, ["onset"]),  # a label, not a command
+    ]
+    assert rows[1]["citation_numbers"] == [12]
+
+
+def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) -> None:
+    rows = analyse(
+        "### Products\nTablet\nOral\n\nAdverse effects\n\nConstipation\n\n"
+        "Constipation is common with every opioid and lasts for the whole treatment.\n"
+    )
+    assert [(r["text"], r["is_claim"]) for r in rows] == [
+        ("Products", False),
+        ("Tablet", False),
+        ("Oral", False),
+        ("Adverse effects", False),
+        ("Constipation", False),
+        ("Constipation is common with every opioid and lasts for the whole treatment.", True),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "must_have", "must_not_have"),
     [
