@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from extract.nlp.segmentation import CAPTION, REFERENCE_ENTRY
 
@@ -22,6 +22,11 @@ NON_CLAIM_REASONS = (
 )  # fmt: skip
 
 FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my", "myself", "mine", "i'm", "i’m", "i've", "i’ve"})
+# Nouns a Roman numeral follows ("phase I", "type I", "Schedule I"): then "I" is no person.
+NUMBERED_SERIES = frozenset(
+    {"phase", "type", "class", "schedule", "stage", "grade", "category", "tier", "level", "part",
+     "chapter", "complex", "factor", "bipolar", "war", "act", "section", "title", "appendix"}
+)  # fmt: skip
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 _TERMINAL = ".!?…:;"
 _TRAILING_CLOSERS = "\"”’')]»*"
@@ -90,6 +95,28 @@ def _advice_directive_is_tail(sentence: Span, cue_start: int) -> bool:
     return bool(subjects) and all(s.lower_ not in SECOND_PERSON for s in subjects)
 
 
+def _is_first_person(token: Token, has_tagger: bool) -> bool:
+    """ "I", "me", "my"…, but not the Roman numeral of "phase I metabolism", "Schedule I in
+    Canada" or "Bipolar I Disorder" (a noun before it, and no verb or adverb after it)."""
+    if token.lower_ not in FIRST_PERSON_SINGULAR:
+        return False
+    if not has_tagger:
+        return True
+    if token.pos_ != "PRON":
+        return False
+    if token.text != "I" or token.i == 0:
+        return True
+    doc = token.doc
+    before = doc[token.i - 1]
+    if before.lower_ in NUMBERED_SERIES:
+        return False
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    numeral = before.pos_ in {"NOUN", "PROPN"} and (
+        after is None or after.pos_ not in {"VERB", "AUX", "ADV", "PART"}
+    )
+    return not numeral
+
+
 def _is_imperative(sentence: Span) -> bool:
     words = [t for t in sentence if not (t.is_punct or t.is_space)]
     if not words:
@@ -153,9 +180,7 @@ def non_claim_reason(
         return "truncated"
     if cues.get("ANNOUNCEMENT"):
         return "announcement"
-    if cues.get("TESTIMONIAL") or any(
-        t.lower_ in FIRST_PERSON_SINGULAR and (t.pos_ == "PRON" or not has_tagger) for t in sentence
-    ):
+    if cues.get("TESTIMONIAL") or any(_is_first_person(t, has_tagger) for t in sentence):
         return "testimonial"
     if cues.get("ADVICE_ADDRESS"):
         return "advice"

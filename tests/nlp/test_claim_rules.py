@@ -26,6 +26,11 @@ def only(analyse: Any, text: str) -> dict[str, Any]:
         ("Ketamine can be a dissociative anaesthetic with some hallucinogenic effects.", None),
         ("Withdrawal symptoms can last for several days and will include:14", None),
         ("Report this page", "chrome"),
+        # First person is a testimonial; a Roman numeral "I" is not first person.
+        ("Yesterday I took 2 mg of it and slept well.", "testimonial"),
+        ("CYP3A4 is the major enzyme for phase I metabolism of fluoxetine.", None),
+        ("Morphine is a Schedule II drug in the US and Schedule I in Canada.", None),
+        ("It is used for depression related to Bipolar I Disorder.", None),
         ("Leave a Reply", "chrome"),
         ("Your email address will not be published.", "chrome"),
         ("Pharmacology and Mechanism of Action", "heading"),
