@@ -184,6 +184,19 @@ def test_claim_types(analyse: Any, text: str, must_have: set[str], must_not_have
         ("Ketamine can cause bladder damage.", None),
         ("Esketamine is a promising treatment for resistant depression.", None),
         ("The study began in May 2019 and enrolled 40 adults.", None),
+        # Uncertainty said in other words.
+        ("It is still not entirely clear how lorazepam works.", "not entirely clear"),
+        ("Little information is available on its long-term risks.", "Little information"),
+        ("Triazolam is considered a short-acting benzodiazepine.", "is considered"),
+        ("Higher doses, appearing to be more effective, raise the risk.", "appearing to"),
+        ("Not all studies are in agreement about its efficacy.", "Not all studies"),
+        # Permission and a comparison of risk are not hedges.
+        ("The tablets may be taken three times a day.", None),
+        ("It can also be injected into a muscle.", None),
+        ("Users are more likely to develop tolerance at high doses.", None),
+        # ... but a possibility stays one.
+        ("Codeine may cause drowsiness in some patients.", "may"),
+        ("The drug may be harmful to the unborn child.", "may"),
     ],
 )
 def test_hedges(analyse: Any, text: str, cue: str | None) -> None:
