@@ -161,6 +161,19 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="where to write the JSON report (default: DATASET/eval.json)",
     )
+    eval_cmd.add_argument(
+        "--genres",
+        type=Path,
+        default=None,
+        help="a markdown table or CSV with 'file' and 'genre' columns (e.g. a corpus's "
+        "SOURCES.md): adds scores by genre",
+    )
+    eval_cmd.add_argument(
+        "--errors",
+        type=Path,
+        default=None,
+        help="where to write every error as JSONL (default: DATASET/eval_errors.jsonl)",
+    )
     _add_review_parser(commands)
     evalset_cmd = commands.add_parser(
         "evalset",
@@ -328,13 +341,29 @@ def _run_eval(args: argparse.Namespace) -> int:
         print(pairs.format())
         if args.gold is None:
             return 0
+    from extract.quality.breakdown import (
+        format_confusion,
+        format_genres,
+        genre_scores,
+        read_genres,
+        write_errors,
+    )
     from extract.quality.gold import evaluate, format_report
 
     report = evaluate(args.dataset, args.gold)
     print(format_report(report))
+    figures = report.to_json()
+    if args.genres is not None:
+        by_genre = genre_scores(report, read_genres(args.genres))
+        figures["per_genre"] = by_genre
+        print("\n" + format_genres(by_genre))
+    print("\ntypes, gold (rows) against predicted (columns), gold claim units:")
+    print(format_confusion(report.type_confusion))
     target = args.report or args.dataset / "eval.json"
-    write_text_atomic(target, json.dumps(report.to_json(), indent=2) + "\n")
-    print(f"Wrote {target}")
+    write_text_atomic(target, json.dumps(figures, indent=2) + "\n")
+    errors = args.errors or args.dataset / "eval_errors.jsonl"
+    write_errors(report, errors)
+    print(f"Wrote {target} and {errors} ({len(report.errors)} errors)")
     return 0
 
 

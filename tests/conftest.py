@@ -18,6 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SEEDS_DIR = SHARED / "seeds"
 GOLD_DIR = SHARED / "gold"
+CORPUS_DEV_DIR = SHARED / "corpus-dev"
+GOLD_DEV_DIR = SHARED / "gold-dev"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

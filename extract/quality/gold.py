@@ -55,6 +55,7 @@ CLAIM_COLUMNS: tuple[str, ...] = (
     "hedged",
 )
 ERROR_TEXT_CHARS = 120
+NO_CLAIM = "(no claim)"
 
 
 class EvalError(ClaimsetError):
@@ -88,11 +89,22 @@ class EvalReport:
     per_file: dict[str, dict[str, float]]
     errors: list[dict[str, Any]]
     missing_files: list[str] = field(default_factory=list)
+    # Every metric's counts per file, for grouping files (by genre) after the fact.
+    per_file_scores: dict[str, dict[str, Score]] = field(default_factory=dict)
+    # gold type -> predicted type -> gold claim units with both; NO_CLAIM when not predicted.
+    type_confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def type_micro_f1(self) -> float:
+        """F1 over the decisions of all eleven types pooled."""
+        return micro_f1(self.overall)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "overall": {name: asdict(score) for name, score in self.overall.items()},
             "core_type_macro_f1": self.core_type_macro_f1,
+            "type_micro_f1": self.type_micro_f1,
+            "type_confusion": self.type_confusion,
             "citation_numbers_exact": self.citation_numbers_exact,
             "citation_numbers_exact_count": list(self.citation_numbers_exact_count),
             "outside_any_unit": self.outside_any_unit,
@@ -305,6 +317,14 @@ def _metric_names() -> list[str]:
     return ["claim", "citation", "hedge", *(f"type:{t}" for t in CLAIM_TYPES)]
 
 
+def micro_f1(scores: Mapping[str, Score]) -> float:
+    """F1 of the type decisions pooled over all types."""
+    tp = sum(scores[f"type:{t}"].tp for t in CLAIM_TYPES)
+    fp = sum(scores[f"type:{t}"].fp for t in CLAIM_TYPES)
+    fn = sum(scores[f"type:{t}"].fn for t in CLAIM_TYPES)
+    return Score.from_counts(tp, fp, fn).f1
+
+
 def _core_macro(scores: Mapping[str, Score]) -> float:
     return sum(scores[f"type:{t}"].f1 for t in CORE_TYPES) / len(CORE_TYPES)
 
@@ -387,6 +407,8 @@ def evaluate(dataset_dir: Path, gold_dir: Path) -> EvalReport:
     outside = 0
     exact_count = denominator = 0
     per_file: dict[str, dict[str, float]] = {}
+    per_file_scores: dict[str, dict[str, Score]] = {}
+    confusion: dict[str, dict[str, int]] = {}
     for name in sorted(matched):
         units = gold[name]
         predictions = [_Prediction() for _ in units]
@@ -399,10 +421,16 @@ def evaluate(dataset_dir: Path, gold_dir: Path) -> EvalReport:
         file_counts = _Counts()
         for unit, pred in zip(units, predictions, strict=True):
             exact = _score_unit(unit, pred, (overall, file_counts), errors)
+            if unit.is_claim:
+                for gold_type in unit.types:
+                    counts = confusion.setdefault(gold_type, {})
+                    for predicted_type in pred.types or {NO_CLAIM}:
+                        counts[predicted_type] = counts.get(predicted_type, 0) + 1
             if exact is not None:
                 denominator += 1
                 exact_count += exact
         file_scores = {m: file_counts.score(m) for m in _metric_names()}
+        per_file_scores[name] = file_scores
         per_file[name] = {
             "claim_f1": file_scores["claim"].f1,
             "core_type_macro_f1": _core_macro(file_scores),
@@ -420,6 +448,8 @@ def evaluate(dataset_dir: Path, gold_dir: Path) -> EvalReport:
         per_file=per_file,
         errors=errors,
         missing_files=missing,
+        per_file_scores=per_file_scores,
+        type_confusion=confusion,
     )
 
 
@@ -442,6 +472,7 @@ def format_report(report: EvalReport) -> str:
     lines += [
         "",
         f"core type macro-F1 ({', '.join(CORE_TYPES)}): {report.core_type_macro_f1:.3f}",
+        f"type micro-F1 (all {len(CLAIM_TYPES)} types): {report.type_micro_f1:.3f}",
         f"citation numbers exact: {report.citation_numbers_exact:.3f} ({exact}/{denominator})",
         f"claim rows outside any gold unit: {report.outside_any_unit}",
         f"gold files not in dataset: {', '.join(report.missing_files) or 'none'}",
@@ -451,8 +482,16 @@ def format_report(report: EvalReport) -> str:
     file_width = max([len("file"), *(len(f) for f in report.per_file)])
     file_header = f"{'file':<{file_width}}" + "".join(f"  {c:>18}" for c in columns)
     lines += [file_header, "-" * len(file_header)]
+    metric_of = {"claim_f1": "claim", "citation_f1": "citation", "hedge_f1": "hedge"}
     for name, metrics in report.per_file.items():
-        lines.append(f"{name:<{file_width}}" + "".join(f"  {metrics[c]:>18.3f}" for c in columns))
+        counts = report.per_file_scores.get(name, {})
+        cells = []
+        for column in columns:
+            score = counts.get(metric_of.get(column, ""))
+            empty = score is not None and score.tp + score.fp + score.fn == 0
+            # Nothing to find and nothing found: no score, not a zero.
+            cells.append(f"  {'-':>18}" if empty else f"  {metrics[column]:>18.3f}")
+        lines.append(f"{name:<{file_width}}" + "".join(cells))
     if not report.per_file:
         lines.append("(no gold file found in the dataset)")
     return "\n".join(lines)
