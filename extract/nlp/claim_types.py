@@ -54,6 +54,20 @@ def _is_specific_study(token_index: int, doc: Doc, markers: Sequence[CitationMar
     return any(following <= m.start <= following + 1 for m in markers)
 
 
+def _without_treated_harms(doc: Doc, cue_starts: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Drop safety cues that are what a treatment acts on ("alleviates withdrawal symptoms",
+    "treatment of opioid addiction"): the claim is about a benefit, not a harm."""
+    treating = set(cue_starts.get("efficacy", ()))
+    harms = cue_starts.get("safety")
+    if not treating or not harms:
+        return cue_starts
+    kept = [i for i in harms if not any(a.i in treating for a in doc[i].ancestors)]
+    result = {label: starts for label, starts in cue_starts.items() if label != "safety"}
+    if kept:
+        result["safety"] = kept
+    return result
+
+
 def classify_types(
     sentence: Span,
     cue_starts: dict[str, list[int]],
@@ -64,6 +78,7 @@ def classify_types(
 ) -> list[str]:
     """The claim types of one claim sentence, primary first (never empty)."""
     doc = sentence.doc
+    cue_starts = _without_treated_harms(doc, cue_starts)
     found: set[str] = {label for label in cue_starts if label in _TOPIC_TYPES}
     subjects = [i for i in cue_starts.get("STUDY_SUBJECT", ()) if doc[i].pos_ != "VERB"]
     specific = any(_is_specific_study(i, doc, markers) for i in cue_starts.get("STUDY_NOUN", ()))

@@ -161,6 +161,29 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
             {"other"},
             {"mechanism"},
         ),
+        # Uses in general words, for any drug.
+        ("Lorazepam is used for anxiety and insomnia.", {"efficacy"}, {"safety"}),
+        ("Codeine is indicated for the relief of mild pain.", {"efficacy"}, set()),
+        # A harm a treatment acts on is not a safety claim.
+        ("Clonidine alleviates withdrawal symptoms in most patients.", {"efficacy"}, {"safety"}),
+        (
+            "Buprenorphine is approved for the treatment of opioid addiction.",
+            {"efficacy"},
+            {"safety"},
+        ),
+        # Interactions and side effects of other drug classes are safety.
+        (
+            "The serum concentration of sertraline can be increased when combined with linezolid.",
+            {"safety"},
+            set(),
+        ),
+        ("Weight gain and drowsiness are common with mirtazapine.", {"safety"}, {"efficacy"}),
+        # A drug class named in passing is no efficacy claim in an explanation.
+        (
+            "Its antidepressant action is thought to involve serotonin receptors.",
+            {"mechanism"},
+            {"efficacy"},
+        ),
     ],
 )
 def test_claim_types(analyse: Any, text: str, must_have: set[str], must_not_have: set[str]) -> None:
