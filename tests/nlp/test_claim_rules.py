@@ -178,6 +178,9 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
             set(),
         ),
         ("Weight gain and drowsiness are common with mirtazapine.", {"safety"}, {"efficacy"}),
+        # A change with a reference is no study finding: encyclopedias cite every sentence.
+        ("Heart rate is increased for several hours.[12]", set(), {"study_finding"}),
+        ("A 2019 trial found that ketamine reduced suicidal ideation.", {"study_finding"}, set()),
         # A drug class named in passing is no efficacy claim in an explanation.
         (
             "Its antidepressant action is thought to involve serotonin receptors.",
