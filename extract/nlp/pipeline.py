@@ -50,9 +50,22 @@ POST_PARSER_COMPONENTS = (
 )
 
 
+# Bracketed references right after a stop ("in 1947.[19]", "hours.[6][7]"): the stop and the
+# brackets are tokens of their own, or the year and the reference fuse ("1947.[19").
+BRACKET_AFTER_STOP_INFIXES = (
+    r"(?<=[\w%)\]])[.,;:](?=\[)",  # the stop before the bracket
+    r"(?<=[.,;:\]])\[(?=\w)",  # a bracket opening after a stop or after another bracket
+    r"\](?=\[)",  # stacked references: "[6][7]"
+)
+
+
 def _split_glued_references(nlp: Language) -> None:
     tokenizer: Any = nlp.tokenizer
-    infixes = [*(nlp.Defaults.infixes or ()), GLUED_REFERENCE_INFIX]
+    infixes = [
+        *(nlp.Defaults.infixes or ()),
+        GLUED_REFERENCE_INFIX,
+        *BRACKET_AFTER_STOP_INFIXES,
+    ]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # "IM.seven" looks like a host name to the URL matcher, which would keep it whole.
     url_match = tokenizer.url_match
