@@ -178,6 +178,11 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
             set(),
         ),
         ("Weight gain and drowsiness are common with mirtazapine.", {"safety"}, {"efficacy"}),
+        # How much a drug is used, how it is regulated, when it began.
+        ("In 2020 it was the 40th most prescribed medication in the US.", {"epidemiology"}, set()),
+        ("Zolpidem is on the List of Essential Medicines.", {"regulatory"}, set()),
+        ("Its sale is strictly regulated in most countries.", {"regulatory"}, set()),
+        ("Bayer began marketing heroin as a cough remedy in 1898.", {"history"}, set()),
         # A change with a reference is no study finding: encyclopedias cite every sentence.
         ("Heart rate is increased for several hours.[12]", set(), {"study_finding"}),
         ("A 2019 trial found that ketamine reduced suicidal ideation.", {"study_finding"}, set()),
