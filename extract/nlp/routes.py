@@ -18,7 +18,7 @@ from extract.nlp.lexicons import lexicon_ruler
 ROUTES_KEY = "claimset_routes"
 ROUTES = (
     "intravenous", "intramuscular", "oral", "intranasal", "sublingual", "rectal",
-    "subcutaneous", "infusion",
+    "subcutaneous", "infusion", "buccal", "smoked", "inhaled", "transdermal",
 )  # fmt: skip
 # "Phase IV", "Schedule IV": Roman numerals, not routes.
 _NUMERAL_CONTEXT = frozenset({"phase", "schedule", "type", "class", "stage", "grade", "part"})
@@ -29,12 +29,17 @@ _ORGAN_CONTEXT = frozenset(
 )  # fmt: skip
 
 
+_NOT_A_ROUTE_AFTER_SMOKING = frozenset({"cessation", "ban", "bans", "history", "status"})
+
+
 def _is_route_mention(span: Span) -> bool:
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     if span.text in {"IV", "IM"} and before in _NUMERAL_CONTEXT:
         return False
+    if span.text.lower() == "smoking" and after in _NOT_A_ROUTE_AFTER_SMOKING:
+        return False  # "smoking cessation": giving up tobacco, not a way to take a drug
     return not (span.text.lower() in {"nasal", "oral"} and after in _ORGAN_CONTEXT)
 
 

@@ -246,6 +246,12 @@ def test_hedges(analyse: Any, text: str, cue: str | None) -> None:
         ("Patients received a single ketamine infusion.", ["infusion"]),
         ("Esketamine entered Phase IV surveillance.", []),
         ("Nasal congestion is a common side effect.", []),
+        # Smoked, inhaled, buccal, transdermal.
+        ("Cannabis is usually smoked or vaporized.", ["smoked", "inhaled"]),
+        ("A buccal formulation of midazolam is approved in Europe.", ["buccal"]),
+        ("Fentanyl is also given as a transdermal patch.", ["transdermal"]),
+        ("Bupropion is an aid to smoking cessation.", []),
+        ("The tablets are taken with food.", []),  # a dosage form names no route
     ],
 )
 def test_routes(analyse: Any, text: str, routes: list[str]) -> None:
