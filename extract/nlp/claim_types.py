@@ -43,6 +43,9 @@ _STUDY_MODIFIERS = frozenset(
 def _is_specific_study(token_index: int, doc: Doc, markers: Sequence[CitationMarker]) -> bool:
     """'a study', 'A 2016 study', 'study [86]', 'the trial': one identifiable study."""
     token = doc[token_index]
+    counted = any(child.like_num and child.dep_ == "nummod" for child in token.children)
+    if counted:
+        return True  # "Three studies comparing…", "two trials": identifiable studies
     if token.tag_ and token.tag_ not in {"NN", "NNP"}:
         return False
     for child in token.children:

@@ -183,6 +183,18 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
         ("Zolpidem is on the List of Essential Medicines.", {"regulatory"}, set()),
         ("Its sale is strictly regulated in most countries.", {"regulatory"}, set()),
         ("Bayer began marketing heroin as a cough remedy in 1898.", {"history"}, set()),
+        # Case reports and counted studies are findings; an association with a reference is not.
+        (
+            "In one case, a patient who took 900 mg developed seizures.",
+            {"study_finding"},
+            set(),
+        ),
+        (
+            "Three studies comparing it with sertraline found no difference.",
+            {"study_finding"},
+            set(),
+        ),
+        ("MDMA is commonly associated with dance parties.[29]", set(), {"study_finding"}),
         # A change with a reference is no study finding: encyclopedias cite every sentence.
         ("Heart rate is increased for several hours.[12]", set(), {"study_finding"}),
         ("A 2019 trial found that ketamine reduced suicidal ideation.", {"study_finding"}, set()),
