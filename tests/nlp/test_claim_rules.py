@@ -183,6 +183,11 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
         ("Zolpidem is on the List of Essential Medicines.", {"regulatory"}, set()),
         ("Its sale is strictly regulated in most countries.", {"regulatory"}, set()),
         ("Bayer began marketing heroin as a cough remedy in 1898.", {"history"}, set()),
+        # How a drug acts, in the words of other drug classes; pharmacokinetics is not that.
+        ("THC activates cannabinoid receptors in the brain.", {"mechanism"}, set()),
+        ("Morphine acts directly on the central nervous system.", {"mechanism"}, set()),
+        ("Fluoxetine is metabolized by hepatic enzymes to norfluoxetine.", set(), {"mechanism"}),
+        ("Diazepam is a medication that acts as an anxiolytic.", set(), {"mechanism"}),
         # Case reports and counted studies are findings; an association with a reference is not.
         (
             "In one case, a patient who took 900 mg developed seizures.",
