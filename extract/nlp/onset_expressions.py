@@ -368,7 +368,9 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 # check skips the position-by-position scanners ("24h" still yields the token "h").
 _TOKEN_RE = re.compile(r"[a-z]+")
 _UNIT_TOKENS = frozenset(w.split()[0] for w in [*_UNIT_S, *_VAGUE, *_SPUN_UNIT_S])
-_QUAL_EXTRA = ("acting", "lasting", "wear", "wears", "wearing", "wore", "worn")
+# Every word of every standalone phrase opens the gate ("half" of "half-life", "onset" of
+# "time of onset"): the regex then decides.
+_QUAL_EXTRA = frozenset(w for phrase in _Q["standalone"] for w in _TOKEN_RE.findall(phrase.lower()))
 _QUAL_TOKENS = frozenset([*(_norm(w) for w in _Q["modifiers"]), *_QUAL_EXTRA])
 
 

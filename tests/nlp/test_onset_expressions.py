@@ -162,6 +162,10 @@ QUALITATIVE: list[tuple[str, Expected]] = [
     ("Relief occurs immediately.", [("occurs immediately", None, None)]),
     ("Pain fell immediately after injection.", [("immediately after injection", None, None)]),
     ("The numbness wears off.", [("wears off", None, None)]),
+    # How long a drug stays or takes, in pharmacology's words.
+    ("Diazepam has a long half-life.", [("half-life", None, None)]),
+    ("The duration of action is shorter in children.", [("duration of action", None, None)]),
+    ("The time of onset depends on the dose.", [("time of onset", None, None)]),
 ]
 
 NEGATIVE: list[str] = [
