@@ -179,6 +179,7 @@ _BACK_RE = re.compile(
     re.IGNORECASE,
 )
 _STANDALONE_RE = re.compile(rf"(?<![\w-])(?:{_alt(_Q['standalone'])})\b", re.IGNORECASE)
+_TIMING_TERM_RE = re.compile(rf"(?<![\w-])(?:{_alt(_Q['timing_terms'])})\b", re.IGNORECASE)
 _IMMEDIATELY_RE = re.compile(r"\bimmediately(?=\s+(?:after|following|upon|post)\b)", re.I)
 
 
@@ -368,9 +369,12 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 # check skips the position-by-position scanners ("24h" still yields the token "h").
 _TOKEN_RE = re.compile(r"[a-z]+")
 _UNIT_TOKENS = frozenset(w.split()[0] for w in [*_UNIT_S, *_VAGUE, *_SPUN_UNIT_S])
-# Every word of every standalone phrase opens the gate ("half" of "half-life", "onset" of
-# "time of onset"): the regex then decides.
+# Every word of every standalone phrase opens the gate ("acting" of "short-acting"): the
+# regex then decides.
 _QUAL_EXTRA = frozenset(w for phrase in _Q["standalone"] for w in _TOKEN_RE.findall(phrase.lower()))
+_TIMING_TOKENS = frozenset(
+    w for phrase in _Q["timing_terms"] for w in _TOKEN_RE.findall(phrase.lower())
+)
 _QUAL_TOKENS = frozenset([*(_norm(w) for w in _Q["modifiers"]), *_QUAL_EXTRA])
 
 
@@ -382,6 +386,15 @@ def find_onset_expressions(text: str) -> list[OnsetExpression]:
         cands += _numeric_candidates(text) + _vague_candidates(text)
     if not tokens.isdisjoint(_QUAL_TOKENS):
         cands += _qualitative_candidates(text)
+    measured = any(cand[2] is not None or cand[3] is not None for cand in cands)
+    if not measured and not tokens.isdisjoint(_TIMING_TOKENS):
+        # "Its long half-life…": about timing, though it states no time (when it states one,
+        # that time is the expression).
+        cands += [
+            (m.start(), m.end(), None, None, True)
+            for m in _TIMING_TERM_RE.finditer(text)
+            if all(m.end() <= c[0] or m.start() >= c[1] for c in cands)  # "rapid onset" stays
+        ]
     if not cands:
         return []
     return [
