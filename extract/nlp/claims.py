@@ -42,8 +42,15 @@ def _cue_starts(
 ) -> dict[str, list[int]]:
     """Cue label → token starts, leaving out cues inside pasted spam text."""
     starts: dict[str, list[int]] = defaultdict(list)
+    # A cue labelled NOT_<label> vetoes the <label> cues it overlaps ("after a single dose" is
+    # when, not how much: NOT_dosage over "dose").
+    vetoes = [(s.label_[4:], s.start, s.end) for s in spans if s.label_.startswith("NOT_")]
     for span in spans:
+        if span.label_.startswith("NOT_"):
+            continue
         if any(s <= span.start_char and span.end_char <= e for s, e, _ in spam):
+            continue
+        if any(label == span.label_ and s < span.end and span.start < e for label, s, e in vetoes):
             continue
         starts[span.label_].append(span.start)
     return starts

@@ -178,6 +178,12 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
             set(),
         ),
         ("Weight gain and drowsiness are common with mirtazapine.", {"safety"}, {"efficacy"}),
+        # How often and how long is dosage; a dose as the moment of taking it is not.
+        ("It is taken 1-3x per day depending on the form.", {"dosage"}, set()),
+        ("Treatment continues for a period of months.", {"dosage"}, set()),
+        ("The effects last about six hours after a single dose.", {"onset"}, {"dosage"}),
+        ("It blocks other opioids in a dose-dependent fashion.", set(), {"dosage"}),
+        ("The usual dose is 10 mg.", {"dosage"}, set()),
         # How much a drug is used, how it is regulated, when it began.
         ("In 2020 it was the 40th most prescribed medication in the US.", {"epidemiology"}, set()),
         ("Zolpidem is on the List of Essential Medicines.", {"regulatory"}, set()),
