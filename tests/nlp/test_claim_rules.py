@@ -164,6 +164,9 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
         # Uses in general words, for any drug.
         ("Lorazepam is used for anxiety and insomnia.", {"efficacy"}, {"safety"}),
         ("Codeine is indicated for the relief of mild pain.", {"efficacy"}, set()),
+        ("It is sometimes used in cases of narcolepsy.", {"efficacy"}, set()),
+        ("Melatonin is used intermittently for the prevention of jet lag.", {"efficacy"}, set()),
+        ("Its response rate was higher than with placebo.", {"efficacy"}, set()),
         # A harm a treatment acts on is not a safety claim.
         ("Clonidine alleviates withdrawal symptoms in most patients.", {"efficacy"}, {"safety"}),
         (
