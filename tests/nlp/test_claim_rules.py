@@ -181,6 +181,8 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
             set(),
         ),
         ("Weight gain and drowsiness are common with mirtazapine.", {"safety"}, {"efficacy"}),
+        ("Caution is advised when used during pregnancy.", {"safety"}, set()),
+        ("Methadone may prolong the QT interval.", {"safety"}, set()),
         # How often and how long is dosage; a dose as the moment of taking it is not.
         ("It is taken 1-3x per day depending on the form.", {"dosage"}, set()),
         ("Treatment continues for a period of months.", {"dosage"}, set()),
