@@ -211,6 +211,8 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
             set(),
         ),
         ("MDMA is commonly associated with dance parties.[29]", set(), {"study_finding"}),
+        ("Morphine is found naturally in the opium poppy.[2]", set(), {"study_finding"}),
+        ("Prisoners were used as research subjects until 1976.", set(), {"study_finding"}),
         # A change with a reference is no study finding: encyclopedias cite every sentence.
         ("Heart rate is increased for several hours.[12]", set(), {"study_finding"}),
         ("A 2019 trial found that ketamine reduced suicidal ideation.", {"study_finding"}, set()),
