@@ -7,6 +7,7 @@ Every value is plain data (ints, strings, lists, dicts) so it survives ``n_proce
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
@@ -146,10 +147,15 @@ def _claim_record(
     clause_index: int,
     markers: Sequence[CitationMarker],
     item_type: str | None = None,
+    typed_range: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     doc = features.doc
     typed = features.typed(start, end, markers)
     types: list[str] = typed["types"]
+    if typed_range is not None:
+        # A piece of a wrapped sentence has the whole sentence's types.
+        whole_start, whole_end = typed_range
+        types = features.typed(whole_start, whole_end, features.markers_in(*typed_range))["types"]
     if item_type is not None and set(types) <= {"other"}:
         # Nothing in the item itself says what it is: its list's lead-in does.
         types = [item_type]
@@ -183,6 +189,41 @@ def _claim_record(
     }
 
 
+_TERMINAL_END = re.compile(r"[.!?:;…][\"”’')\]*]*$")
+# Lines wrapped at a fixed width are long; a short unpunctuated line is a label or heading.
+_WRAPPED_LINE_MIN_CHARS = 40
+
+
+def wrapped_sentences(text: str, segments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each segment, the range of the sentence it belongs to when a page wraps its lines
+    at a fixed width (a book, a mail): a segment ending a line without a closing stop,
+    continued at the start of the very next line by a lower-case word, is one sentence with
+    it. Otherwise the segment's own range."""
+    ranges = list(segments)
+    first = 0
+    while first < len(segments):
+        last = first
+        while last + 1 < len(segments) and _continues(text, segments[last], segments[last + 1]):
+            last += 1
+        for k in range(first, last + 1):
+            ranges[k] = (segments[first][0], segments[last][1])
+        first = last + 1
+    return ranges
+
+
+def _continues(text: str, piece: tuple[int, int], following: tuple[int, int]) -> bool:
+    gap = text[piece[1] : following[0]]
+    if gap.count("\n") != 1 or gap.strip():
+        return False  # not the very next line, or not the end of this one
+    line_start = text.rfind("\n", 0, piece[0]) + 1
+    line = text[line_start : piece[1]]
+    if len(line) < _WRAPPED_LINE_MIN_CHARS or line.lstrip()[:1] in ("-", "*", "#", "|", ">"):
+        return False
+    if _TERMINAL_END.search(text[piece[0] : piece[1]]):
+        return False
+    return text[following[0]].islower()
+
+
 def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[str, Any]]:
     """One plain record per sentence, holding its claims (none for a non-claim)."""
     segments: Sequence[tuple[int, int]] = doc._.get(SEGMENTS_ATTR) or []
@@ -190,21 +231,37 @@ def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[
     features = _DocFeatures(doc, doc_index)
     has_tagger = doc.has_annotation("TAG")
     records: list[dict[str, Any]] = []
+    judged = wrapped_sentences(features.text, segments)
     for index, (start, end) in enumerate(segments):
         sentence = doc.char_span(start, end, alignment_mode="expand")
         if sentence is None:
             continue
         markers = features.markers_in(start, end)
-        context = _context(features.text, features.lines, start, end, markers, features.lists)
-        spam = features.spam_in(start, end)
+        # A piece of a sentence wrapped across lines is judged, and typed, as the whole
+        # sentence ("…one of the most prescribed" / "medicines in the world.").
+        whole_start, whole_end = judged[index]
+        wrapped = (whole_start, whole_end) != (start, end)
+        whole = doc.char_span(whole_start, whole_end, alignment_mode="expand") if wrapped else None
+        judged_span = whole if whole is not None else sentence
+        judged_start, judged_end = (whole_start, whole_end) if whole is not None else (start, end)
+        judged_markers = features.markers_in(judged_start, judged_end) if whole else markers
+        context = _context(
+            features.text, features.lines, judged_start, judged_end, judged_markers, features.lists
+        )
+        spam = features.spam_in(judged_start, judged_end)
         reason = non_claim_reason(
-            sentence,
+            judged_span,
             context,
-            _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, start, end), spam),
+            _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, judged_start, judged_end), spam),
             has_tagger=has_tagger,
         )
         claims: list[dict[str, Any]] = []
-        if reason is None:
+        if reason is None and whole is not None:
+            whole_range = (whole_start, whole_end)
+            claims.append(
+                _claim_record(features, start, end, 0, markers, context.fact_item_type, whole_range)
+            )
+        elif reason is None:
             clauses = split_clauses(sentence, features.signature)
             for clause_index, (clause_start, clause_end) in enumerate(clauses):
                 own = features.markers_in(clause_start, clause_end)

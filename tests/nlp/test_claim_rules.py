@@ -96,6 +96,33 @@ def test_items_of_a_list_of_facts_are_claims_typed_by_its_lead_in(analyse: Any) 
     assert rows[1]["citation_numbers"] == [12]
 
 
+def test_a_sentence_wrapped_across_lines_is_judged_whole(analyse: Any) -> None:
+    rows = analyse(
+        "Lorazepam was first marketed in 1977, and has long been one of the most prescribed\n"
+        "medicines in the world. I was prescribed it in my youth and always found that\n"
+        "it left me drowsy without touching the anxiety.\n"
+    )
+    assert [(r["text"], r["is_claim"]) for r in rows] == [
+        (
+            "Lorazepam was first marketed in 1977, and has long been one of the most prescribed",
+            True,
+        ),
+        ("medicines in the world.", True),
+        ("I was prescribed it in my youth and always found that", False),
+        ("it left me drowsy without touching the anxiety.", False),
+    ]
+    assert rows[0]["claim_types"] == rows[1]["claim_types"]  # typed as one sentence
+    assert rows[3]["non_claim_reason"] == "testimonial"
+
+
+def test_a_short_unpunctuated_line_is_not_wrapped_into_the_next(analyse: Any) -> None:
+    rows = analyse("Side effects\nnausea is common in the first week of treatment.")
+    assert [(r["text"], r["is_claim"]) for r in rows] == [
+        ("Side effects", False),
+        ("nausea is common in the first week of treatment.", True),
+    ]
+
+
 def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) -> None:
     rows = analyse(
         "### Products\nTablet\nOral\n\nAdverse effects\n\nConstipation\n\n"

@@ -27,12 +27,12 @@ def test_seed_scores_meet_the_targets(tmp_path: Path) -> None:
 # core types 0.85, all types micro 0.80, citation 0.97, numbers 0.95, hedge 0.88) are not all
 # met yet; the ones that are sit at their target or above.
 DEV_FLOORS = {
-    "claim": 0.93,
+    "claim": 0.94,
     "citation": 0.98,
     "citation_numbers_exact": 0.98,
     "hedge": 0.86,
     "core_type_macro_f1": 0.83,
-    "type_micro_f1": 0.79,
+    "type_micro_f1": 0.80,
 }
 
 
