@@ -57,6 +57,23 @@ def _is_specific_study(token_index: int, doc: Doc, markers: Sequence[CitationMar
     return any(following <= m.start <= following + 1 for m in markers)
 
 
+# A time next to these, in a sentence with no effect in it, is how long a treatment or a trial
+# runs ("treatment continues for months", "8-week trials"), not how soon or how long a drug acts.
+_TREATMENT_SPANS = frozenset(
+    {"treatment", "treatments", "therapy", "detoxification", "course", "period", "periods",
+     "trial", "trials", "program", "programme"}
+)  # fmt: skip
+_EFFECT_WORDS = frozenset(
+    {"effect", "effects", "onset", "relief", "response", "peak", "action", "acts", "works",
+     "appear", "appears", "felt", "symptoms", "improvement", "sedation", "half-life"}
+)  # fmt: skip
+
+
+def _times_a_treatment(sentence: Span) -> bool:
+    words = {t.lower_ for t in sentence}
+    return bool(words & _TREATMENT_SPANS) and not words & _EFFECT_WORDS
+
+
 def _without_treated_harms(doc: Doc, cue_starts: dict[str, list[int]]) -> dict[str, list[int]]:
     """Drop safety cues that are what a treatment acts on ("alleviates withdrawal symptoms",
     "treatment of opioid addiction"): the claim is about a benefit, not a harm."""
@@ -88,7 +105,10 @@ def classify_types(
     reference_numbers = any(m.numbers for m in markers)
     if subjects or specific or (cue_starts.get("FINDING_VERB") and reference_numbers):
         found.add("study_finding")
-    if onsets:
+    # A qualitative onset ("quick induction") is always the drug's; a measured time may be a
+    # treatment's length.
+    qualitative = any(o.qualitative for o in onsets)
+    if onsets and (qualitative or not _times_a_treatment(sentence)):
         found.add("onset")
     if routes:
         found.add("route")

@@ -210,6 +210,10 @@ def test_table_cells_and_headings_over_paragraphs_are_not_items(analyse: Any) ->
         ("Weight gain and drowsiness are common with mirtazapine.", {"safety"}, {"efficacy"}),
         ("Caution is advised when used during pregnancy.", {"safety"}, set()),
         ("Methadone may prolong the QT interval.", {"safety"}, set()),
+        # How long a treatment or a trial runs is no onset; how soon a drug acts is.
+        ("Treatment usually continues for several months.", set(), {"onset"}),
+        ("Some 8-week trials reported remission in a third of patients.", set(), {"onset"}),
+        ("Its effects appear within 30 minutes of treatment.", {"onset"}, set()),
         # How often and how long is dosage; a dose as the moment of taking it is not.
         ("It is taken 1-3x per day depending on the form.", {"dosage"}, set()),
         ("Treatment continues for a period of months.", {"dosage"}, set()),
@@ -278,7 +282,9 @@ def test_claim_types(analyse: Any, text: str, must_have: set[str], must_not_have
         ("Triazolam is considered a short-acting benzodiazepine.", "is considered"),
         ("Higher doses, appearing to be more effective, raise the risk.", "appearing to"),
         ("Not all studies are in agreement about its efficacy.", "Not all studies"),
-        # Permission and a comparison of risk are not hedges.
+        # Permission, a comparison of risk, a condition or a property are not hedges.
+        ("It is approved for panic disorder whether or not agoraphobia is present.", None),
+        ("Tramadol has a lower abuse potential than morphine.", None),
         ("The tablets may be taken three times a day.", None),
         ("It can also be injected into a muscle.", None),
         ("Users are more likely to develop tolerance at high doses.", None),

@@ -22,16 +22,15 @@ def test_seed_scores_meet_the_targets(tmp_path: Path) -> None:
     assert report.outside_any_unit == 0
 
 
-# What the development pages (other drugs, ten genres) reach today: a ratchet, raised as the
-# extractor improves, so no change lowers them unnoticed. Issue 14's targets (claim 0.92,
-# core types 0.85, all types micro 0.80, citation 0.97, numbers 0.95, hedge 0.88) are not all
-# met yet; the ones that are sit at their target or above.
+# Issue 14's targets on the development pages (other drugs, ten genres), each at or above
+# its target: claim 0.92, core types 0.85, all types micro 0.80, citation 0.97, numbers 0.95,
+# hedge 0.88. Where the extractor reaches more, the floor is what it reaches (a ratchet).
 DEV_FLOORS = {
     "claim": 0.94,
     "citation": 0.98,
     "citation_numbers_exact": 0.98,
-    "hedge": 0.86,
-    "core_type_macro_f1": 0.83,
+    "hedge": 0.88,
+    "core_type_macro_f1": 0.85,
     "type_micro_f1": 0.80,
 }
 
