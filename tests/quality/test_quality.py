@@ -14,11 +14,12 @@ def test_seed_scores_meet_the_targets(tmp_path: Path) -> None:
     build([shared_dir(SEEDS_DIR)], out, progress=False)
     report = evaluate(out, shared_dir(GOLD_DIR))
     assert not report.missing_files
-    assert report.overall["claim"].f1 >= 0.92
-    assert report.core_type_macro_f1 >= 0.90
-    assert report.overall["citation"].f1 >= 0.97
-    assert report.citation_numbers_exact >= 0.95
-    assert report.overall["hedge"].f1 >= 0.85
+    # No lower than before the work on other genres (0.992, 0.956, 1.000, 1.000, 0.938).
+    assert report.overall["claim"].f1 >= 0.99
+    assert report.core_type_macro_f1 >= 0.95
+    assert report.overall["citation"].f1 >= 0.99
+    assert report.citation_numbers_exact >= 0.99
+    assert report.overall["hedge"].f1 >= 0.93
     assert report.outside_any_unit == 0
 
 
