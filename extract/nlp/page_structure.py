@@ -39,7 +39,9 @@ _CAPITALS_MAX_WORDS = 6
 _LABEL_VALUE = re.compile(
     r"^\s*(?:\*\*|__)?[^\W\d_][^:\n]{0,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*[^\s*_/]"
 )
-_TRAILING_REFERENCES = re.compile(r"(?:\s*\[[^\]\n]{1,12}\])+\s*$")
+_REFERENCE_AT_END = re.compile(r"\[[^\]\n]{1,12}\]$")
+# Where the last sentence of a line starts: after a stop and any references glued to it.
+_SENTENCE_BREAK = re.compile(r"[.!?](?:\[[^\]\n]{1,12}\])*\s+")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -67,6 +69,21 @@ def _lexicon() -> _LeadInLexicon:
     return _LeadInLexicon(re.compile(r"\b(?:" + alternatives + r")\b"), dict(pairs))
 
 
+def _without_trailing_references(line: str) -> str:
+    """The line stripped, and without the bracketed references closing it ("… include:[4]")."""
+    bare = line.strip()
+    end = len(bare)
+    while end and bare[end - 1] == "]":
+        # Only the last few characters before ``end`` are looked at: linear however long.
+        found = _REFERENCE_AT_END.search(bare, max(0, end - 14), end)
+        if found is None:
+            break
+        end = found.start()
+        while end and bare[end - 1].isspace():
+            end -= 1
+    return bare[:end]
+
+
 def lead_in_type(lead_in: str) -> str | None:
     """The claim type a lead-in gives its items ("Adverse effects include" -> safety)."""
     lexicon = _lexicon()
@@ -78,7 +95,6 @@ def lead_in_type(lead_in: str) -> str | None:
 # a colon line below that.
 _BOLD_LEVEL = 7
 _COLON_LEVEL = 8
-_LAST_SENTENCE = re.compile(r"(?:^|[.!?](?:\[[^\]\n]{1,12}\])*\s+)(?P<last>[^.!?]*)$")
 
 
 @dataclass(frozen=True)
@@ -102,11 +118,11 @@ def _lead_in(line: str) -> _LeadIn | None:
         return _LeadIn(title.rstrip(":").strip(), _BOLD_LEVEL, colon)
     if _LIST_MARK.match(line):
         return None
-    bare = _TRAILING_REFERENCES.sub("", line).strip()
+    bare = _without_trailing_references(line)
     if bare.endswith(":"):
         # A paragraph may end in its lead-in: "… Adverse effects of methadone include:".
-        last = _LAST_SENTENCE.search(bare[:-1])
-        words = (last.group("last") if last else bare[:-1]).strip()
+        # (split, not a search anchored at the end: linear on a long line)
+        words = _SENTENCE_BREAK.split(bare[:-1])[-1].strip()
         if 0 < len(_WORD.findall(words)) <= _LEAD_IN_MAX_WORDS:
             return _LeadIn(words, _COLON_LEVEL, True)
         return None
@@ -130,14 +146,14 @@ def _lead_in(line: str) -> _LeadIn | None:
 
 
 def _is_prose(line: str) -> bool:
-    bare = _TRAILING_REFERENCES.sub("", line).strip()
+    bare = _without_trailing_references(line)
     return not _LIST_MARK.match(line) and bare.endswith((".", "!", "?"))
 
 
 def _is_item(line: str, lead_in: ListItem, first: bool, next_line: str | None) -> bool:
     if _LIST_MARK.match(line) or _LABEL_VALUE.match(line):
         return True
-    bare = _TRAILING_REFERENCES.sub("", line).strip()
+    bare = _without_trailing_references(line)
     words = len(_WORD.findall(bare))
     if first and words <= _TITLE_MAX_WORDS and next_line is not None and _is_prose(next_line):
         return False  # "Constipation" over a paragraph about it: a heading, not a list
