@@ -147,15 +147,12 @@ def _claim_record(
     clause_index: int,
     markers: Sequence[CitationMarker],
     item_type: str | None = None,
-    typed_range: tuple[int, int] | None = None,
+    whole_types: list[str] | None = None,
 ) -> dict[str, Any]:
     doc = features.doc
     typed = features.typed(start, end, markers)
-    types: list[str] = typed["types"]
-    if typed_range is not None:
-        # A piece of a wrapped sentence has the whole sentence's types.
-        whole_start, whole_end = typed_range
-        types = features.typed(whole_start, whole_end, features.markers_in(*typed_range))["types"]
+    # A piece of a wrapped sentence has the whole sentence's types.
+    types: list[str] = list(whole_types) if whole_types is not None else typed["types"]
     if item_type is not None and set(types) <= {"other"}:
         # Nothing in the item itself says what it is: its list's lead-in does.
         types = [item_type]
@@ -224,6 +221,26 @@ def _continues(text: str, piece: tuple[int, int], following: tuple[int, int]) ->
     return text[following[0]].islower()
 
 
+def _whole_verdict(
+    features: _DocFeatures, whole_range: tuple[int, int], has_tagger: bool
+) -> tuple[str | None, SentenceContext, list[str]]:
+    """Claim or not, the context, and the types of a sentence wrapped across lines."""
+    start, end = whole_range
+    span = features.doc.char_span(start, end, alignment_mode="expand")
+    markers = features.markers_in(start, end)
+    context = _context(features.text, features.lines, start, end, markers, features.lists)
+    if span is None:
+        return "fragment", context, []
+    spam = features.spam_in(start, end)
+    reason = non_claim_reason(
+        span,
+        context,
+        _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, start, end), spam),
+        has_tagger=has_tagger,
+    )
+    return reason, context, features.typed(start, end, markers)["types"]
+
+
 def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[str, Any]]:
     """One plain record per sentence, holding its claims (none for a non-claim)."""
     segments: Sequence[tuple[int, int]] = doc._.get(SEGMENTS_ATTR) or []
@@ -232,6 +249,8 @@ def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[
     has_tagger = doc.has_annotation("TAG")
     records: list[dict[str, Any]] = []
     judged = wrapped_sentences(features.text, segments)
+    # A wrapped sentence's verdict and types, worked out once for all its pieces.
+    verdicts: dict[tuple[int, int], tuple[str | None, SentenceContext, list[str]]] = {}
     for index, (start, end) in enumerate(segments):
         sentence = doc.char_span(start, end, alignment_mode="expand")
         if sentence is None:
@@ -239,27 +258,25 @@ def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[
         markers = features.markers_in(start, end)
         # A piece of a sentence wrapped across lines is judged, and typed, as the whole
         # sentence ("…one of the most prescribed" / "medicines in the world.").
-        whole_start, whole_end = judged[index]
-        wrapped = (whole_start, whole_end) != (start, end)
-        whole = doc.char_span(whole_start, whole_end, alignment_mode="expand") if wrapped else None
-        judged_span = whole if whole is not None else sentence
-        judged_start, judged_end = (whole_start, whole_end) if whole is not None else (start, end)
-        judged_markers = features.markers_in(judged_start, judged_end) if whole else markers
-        context = _context(
-            features.text, features.lines, judged_start, judged_end, judged_markers, features.lists
-        )
-        spam = features.spam_in(judged_start, judged_end)
-        reason = non_claim_reason(
-            judged_span,
-            context,
-            _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, judged_start, judged_end), spam),
-            has_tagger=has_tagger,
-        )
+        whole_range = judged[index]
+        whole_types: list[str] | None = None
+        if whole_range != (start, end) and whole_range not in verdicts:
+            verdicts[whole_range] = _whole_verdict(features, whole_range, has_tagger)
+        if whole_range in verdicts:
+            reason, context, whole_types = verdicts[whole_range]
+        else:
+            context = _context(features.text, features.lines, start, end, markers, features.lists)
+            spam = features.spam_in(start, end)
+            reason = non_claim_reason(
+                sentence,
+                context,
+                _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, start, end), spam),
+                has_tagger=has_tagger,
+            )
         claims: list[dict[str, Any]] = []
-        if reason is None and whole is not None:
-            whole_range = (whole_start, whole_end)
+        if reason is None and whole_types is not None:
             claims.append(
-                _claim_record(features, start, end, 0, markers, context.fact_item_type, whole_range)
+                _claim_record(features, start, end, 0, markers, context.fact_item_type, whole_types)
             )
         elif reason is None:
             clauses = split_clauses(sentence, features.signature)

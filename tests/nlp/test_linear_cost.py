@@ -154,3 +154,26 @@ def test_line_index_finds_the_line_of_a_range(
     if "\n" not in text:
         breaks = []
     assert LineIndex(text, breaks).line_of(start, end) == line
+
+
+def test_a_long_wrapped_sentence_is_judged_once(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every line continues the sentence before it (long, unpunctuated, lower-case next):
+    # judging the whole sentence again for each of its lines would cost lines x length.
+    from extract.nlp import claims
+
+    calls = []
+    real = claims.non_claim_reason
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(claims, "non_claim_reason", counting)
+    line = "and the drug was given to a great many patients over many long years"
+    text = "Lorazepam " + "\n".join([line] * 60) + " without harm.\n"
+    doc = nlp(text)
+    rows = doc._.get(claims.SENTENCES_ATTR)
+    assert len(rows) == 60  # one row per line
+    assert len(calls) == 1
