@@ -221,16 +221,16 @@ def _continues(text: str, piece: tuple[int, int], following: tuple[int, int]) ->
     return text[following[0]].islower()
 
 
-def _whole_verdict(
-    features: _DocFeatures, whole_range: tuple[int, int], has_tagger: bool
-) -> tuple[str | None, SentenceContext, list[str]]:
-    """Claim or not, the context, and the types of a sentence wrapped across lines."""
-    start, end = whole_range
-    span = features.doc.char_span(start, end, alignment_mode="expand")
-    markers = features.markers_in(start, end)
+def _verdict(
+    features: _DocFeatures,
+    span: Span,
+    start: int,
+    end: int,
+    markers: Sequence[CitationMarker],
+    has_tagger: bool,
+) -> tuple[str | None, SentenceContext]:
+    """Why the text in ``start:end`` is not a claim (None: it is one), and its context."""
     context = _context(features.text, features.lines, start, end, markers, features.lists)
-    if span is None:
-        return "fragment", context, []
     spam = features.spam_in(start, end)
     reason = non_claim_reason(
         span,
@@ -238,6 +238,20 @@ def _whole_verdict(
         _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, start, end), spam),
         has_tagger=has_tagger,
     )
+    return reason, context
+
+
+def _whole_verdict(
+    features: _DocFeatures, whole_range: tuple[int, int], has_tagger: bool
+) -> tuple[str | None, SentenceContext, list[str]]:
+    """Claim or not, the context, and the types of a sentence wrapped across lines."""
+    start, end = whole_range
+    span = features.doc.char_span(start, end, alignment_mode="expand")
+    markers = features.markers_in(start, end)
+    if span is None:
+        context = _context(features.text, features.lines, start, end, markers, features.lists)
+        return "fragment", context, []
+    reason, context = _verdict(features, span, start, end, markers, has_tagger)
     return reason, context, features.typed(start, end, markers)["types"]
 
 
@@ -265,14 +279,7 @@ def analyse_sentences(doc: Doc, doc_index: DocIndex | None = None) -> list[dict[
         if whole_range in verdicts:
             reason, context, whole_types = verdicts[whole_range]
         else:
-            context = _context(features.text, features.lines, start, end, markers, features.lists)
-            spam = features.spam_in(start, end)
-            reason = non_claim_reason(
-                sentence,
-                context,
-                _cue_starts(features.cues_in(NON_CLAIM_CUES_KEY, start, end), spam),
-                has_tagger=has_tagger,
-            )
+            reason, context = _verdict(features, sentence, start, end, markers, has_tagger)
         claims: list[dict[str, Any]] = []
         if reason is None and whole_types is not None:
             claims.append(

@@ -138,8 +138,7 @@ def _lead_in(line: str) -> _LeadIn | None:
         words_found
         and len(words_found) <= _TITLE_MAX_WORDS
         and not bare.endswith((".", "!", "?"))
-        and lead_in_type(bare) is not None
-        and _lexicon().whole.get(bare.lower()) is not None
+        and bare.lower() in _lexicon().whole
     ):
         return _LeadIn(bare, _BOLD_LEVEL, False)  # a plain-text heading: "Adverse effects"
     return None
