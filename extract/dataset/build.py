@@ -43,7 +43,7 @@ from extract.read.inputs import (
     local_path,
 )
 from extract.tables.contract import schema_version
-from extract.tables.io import CLUSTERS_FILE, TABLE_FILES, read_parquet, to_table
+from extract.tables.io import CLUSTERS_FILE, LINKS_FILE, TABLE_FILES, read_parquet, to_table
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -148,46 +148,58 @@ def _refresh_reviewed_view(out_dir: Path) -> str | None:
     return applied.line()
 
 
-_CLUSTER_INPUT_COLUMNS = [
+_LINK_INPUT_COLUMNS = [
     "claim_id", "doc_id", "source_file", "char_start", "text", "entities", "citation_markers",
-    "spam_text", "hedge_cue", "negation_cue", "negated", "hedged", "claim_type",
+    "spam_text", "hedge_cue", "negation_cue", "negated", "hedged", "claim_type", "subject",
+    "facts",
 ]  # fmt: skip
 
 
-def _cluster_claims(
+def _link_claims(
     folder: Path, metadata: dict[str, str], cache: ResultCache | None = None
-) -> int:
-    """Group the build's claims (all known now) into clusters: write ``clusters.parquet``
-    and fill ``cluster_id`` in ``claims.parquet``. Returns the number of clusters.
+) -> tuple[int, int]:
+    """Link the build's claims across sources (all known now): write ``claim_links.parquet``
+    and ``clusters.parquet`` (clusters follow from the ``same`` links) and fill
+    ``cluster_id`` in ``claims.parquet``. Returns the numbers of clusters and links.
 
     The result is cached under the digest of everything it depends on, so a rebuild with
-    unchanged claims does not cluster again.
+    unchanged claims does not link again.
     """
-    from extract.links.clusters import assignments, cluster_claims, cluster_rows, clustering_digest
+    from extract.links.clusters import assignments, cluster_rows, clusters_from_links
+    from extract.links.matching import link_claims, link_rows, linking_digest, term_index
 
     path = folder / TABLE_FILES["claim"]
-    # Only the columns clustering reads, and the rest of the table only once they are freed:
+    # Only the columns linking reads, and the rest of the table only once they are freed:
     # on a large corpus the rows as Python objects are the peak of the build's memory.
-    inputs = read_parquet(path, _CLUSTER_INPUT_COLUMNS)
-    key = clustering_digest(inputs)
+    inputs = read_parquet(path, _LINK_INPUT_COLUMNS)
+    key = linking_digest(inputs)
     cached = cache.get_clusters(key) if cache is not None else None
     if cached is None:
-        claims_for_clustering = inputs.to_pylist()
+        claims_for_linking = inputs.to_pylist()
         del inputs
-        clusters = cluster_claims(claims_for_clustering)
-        table = to_table("cluster", cluster_rows(claims_for_clustering, clusters), metadata)
-        ids = pa.array(assignments(claims_for_clustering, clusters), pa.string())
-        del claims_for_clustering, clusters
+        index = term_index(claims_for_linking)
+        links = link_claims(claims_for_linking)
+        same = [(x.a, x.b, x.confidence + x.score) for x in links if x.relation == "same"]
+        against = [(x.a, x.b) for x in links if x.relation == "contradicts"]
+        clusters = clusters_from_links(claims_for_linking, same, against, index)
+        contradicted = frozenset(p for pair in against for p in pair)
+        table = to_table(
+            "cluster", cluster_rows(claims_for_linking, clusters, contradicted), metadata
+        )
+        link_table = to_table("claim_link", link_rows(claims_for_linking, links), metadata)
+        ids = pa.array(assignments(claims_for_linking, clusters), pa.string())
+        del claims_for_linking, clusters, links, index
         if cache is not None:
-            cache.put_clusters(key, table, ids)
+            cache.put_clusters(key, table, ids, link_table)
     else:  # made under this cache folder's fingerprint: the same metadata
-        table, ids = cached
+        table, ids, link_table = cached
     write_parquet(table, folder / CLUSTERS_FILE)
+    write_parquet(link_table, folder / LINKS_FILE)
     claims = read_parquet(path)
     column = claims.schema.get_field_index("cluster_id")
     claims = claims.set_column(column, claims.schema.field(column), ids)
     write_parquet(claims, path)
-    return len(table)
+    return len(table), len(link_table)
 
 
 class _NoProgress:
@@ -318,7 +330,7 @@ class _Build(FileWork):
             for writer in writers.values():
                 writer.close()
         extracted = time.monotonic()
-        n_clusters = _cluster_claims(build_dir.path, metadata, self.cache)
+        n_clusters, n_links = _link_claims(build_dir.path, metadata, self.cache)
         clustered = time.monotonic()
         summary = BuildSummary(
             out_dir=out_dir,
@@ -334,7 +346,9 @@ class _Build(FileWork):
             {
                 "claimset_version": __version__,
                 "extractor_version": EXTRACTOR_VERSION,
-                "schema_versions": {name: schema_version(name) for name in TABLE_FILES},
+                "schema_versions": {
+                    name: schema_version(name) for name in (*TABLE_FILES, "cluster", "claim_link")
+                },
                 "config": self.config.as_dict(),
                 "config_fingerprint": self.fingerprint,
                 "pipeline": pipeline_info(self.nlp, self.config.model),
@@ -345,16 +359,18 @@ class _Build(FileWork):
                     "claims": summary.n_claims,
                     "claims_with_citation": summary.n_cited,
                     "clusters": n_clusters,
+                    "claim_links": n_links,
                     "claims_by_type": dict(sorted(by_type.items())),
                     "documents_by_status": dict(sorted(by_status.items())),
                     "input_files": len(files),
                     "input_files_from_cache": self.n_cached_files,
                 },
                 "duration_s": round(time.monotonic() - started, 3),
-                # Where the time went: reading, NLP, validating and writing, then clustering.
+                # Where the time went: reading, NLP, validating and writing, then linking
+                # claims across sources and clustering them.
                 "stage_durations_s": {
                     "extract": round(extracted - started, 3),
-                    "cluster": round(clustered - extracted, 3),
+                    "link": round(clustered - extracted, 3),
                 },
             }
         )

@@ -121,30 +121,38 @@ class ResultCache:
                 writer.write_table(data)
             os.replace(staging, path)
 
-    def _cluster_paths(self, key: str) -> tuple[Path, Path]:
+    def _cluster_paths(self, key: str) -> tuple[Path, Path, Path]:
         folder = self.folder / "clusters"
-        return folder / f"{key[:32]}.clusters.arrow", folder / f"{key[:32]}.ids.arrow"
+        return (
+            folder / f"{key[:32]}.clusters.arrow",
+            folder / f"{key[:32]}.ids.arrow",
+            folder / f"{key[:32]}.links.arrow",
+        )
 
-    def get_clusters(self, key: str) -> tuple[pa.Table, pa.Array] | None:
-        """A previous clustering of the very same claims: its rows and each claim's id."""
-        rows_path, ids_path = self._cluster_paths(key)
+    def get_clusters(self, key: str) -> tuple[pa.Table, pa.Array, pa.Table] | None:
+        """A previous linking of the very same claims: its clusters, each claim's cluster id
+        and the links."""
+        rows_path, ids_path, links_path = self._cluster_paths(key)
         try:
             with pa.memory_map(str(ids_path)) as source:
                 ids = ipc.open_file(source).read_all().column(0).combine_chunks()
+            with pa.memory_map(str(links_path)) as source:
+                links = ipc.open_file(source).read_all()
             with pa.memory_map(str(rows_path)) as source:
                 rows = ipc.open_file(source).read_all()
         except (OSError, pa.ArrowInvalid):
             return None
-        return rows, ids
+        return rows, ids, links
 
-    def put_clusters(self, key: str, rows: pa.Table, ids: pa.Array) -> None:
-        """Keep one clustering (the latest): older ones are replaced."""
-        rows_path, ids_path = self._cluster_paths(key)
+    def put_clusters(self, key: str, rows: pa.Table, ids: pa.Array, links: pa.Table) -> None:
+        """Keep one linking (the latest): older ones are replaced."""
+        rows_path, ids_path, links_path = self._cluster_paths(key)
         rows_path.parent.mkdir(parents=True, exist_ok=True)
         for old in rows_path.parent.glob("*.arrow"):
             old.unlink(missing_ok=True)
-        # ids first, rows last: an entry counts only once its rows file exists.
-        for path, table in ((ids_path, pa.table({"cluster_id": ids})), (rows_path, rows)):
+        # ids and links first, rows last: an entry counts only once its rows file exists.
+        pieces = ((ids_path, pa.table({"cluster_id": ids})), (links_path, links), (rows_path, rows))
+        for path, table in pieces:
             staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             with pa.OSFile(str(staging), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)

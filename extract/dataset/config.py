@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from extract import __version__
+from extract.links.fact_terms import terms_digest as facts_terms_digest
 from extract.nlp.attrs import DEFAULT_MODEL
 from extract.tables.contract import schema_digest
 
@@ -14,7 +15,7 @@ from extract.tables.contract import schema_digest
 PIECE_CHARS = 20_000
 BATCH_CHARS = 100_000
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
-RULESET_VERSION = "claimset-rules.v6"
+RULESET_VERSION = "claimset-rules.v7"
 EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
 
 
@@ -46,6 +47,7 @@ class BuildConfig:
             "ruleset": RULESET_VERSION,
             "model": self.model,
             "schema": schema_digest(),
+            "fact_terms": facts_terms_digest(),
             "text_column": self.text_column,
             "id_column": str(self.id_column),
         }

@@ -7,6 +7,7 @@ Layout of an output folder::
     OUT/documents.parquet  -> .builds/current/documents.parquet
     OUT/sentences.parquet  -> .builds/current/sentences.parquet
     OUT/clusters.parquet   -> .builds/current/clusters.parquet
+    OUT/claim_links.parquet -> .builds/current/claim_links.parquet
     OUT/manifest.json      -> .builds/current/manifest.json
     OUT/errors.jsonl       -> .builds/current/errors.jsonl
     OUT/.builds/current    -> build-…   (the one symlink a build replaces)
@@ -35,7 +36,14 @@ import pyarrow.parquet as pq
 
 from extract.errors import UsageError
 from extract.tables.contract import arrow_schema
-from extract.tables.io import CLUSTERS_FILE, DATASET_FILES, TABLE_FILES, fsync_path, to_table
+from extract.tables.io import (
+    CLUSTERS_FILE,
+    DATASET_FILES,
+    LINKS_FILE,
+    TABLE_FILES,
+    fsync_path,
+    to_table,
+)
 
 BUILDS_DIR = ".builds"
 CURRENT = "current"
@@ -116,7 +124,7 @@ def upload_dataset(local_out: Path, url: str) -> None:
 
     fs, root = fsspec.core.url_to_fs(url)
     fs.makedirs(root, exist_ok=True)
-    for name in (*TABLE_FILES.values(), CLUSTERS_FILE, "errors.jsonl", "manifest.json"):
+    for name in (*TABLE_FILES.values(), CLUSTERS_FILE, LINKS_FILE, "errors.jsonl", "manifest.json"):
         fs.put_file(str((local_out / name).resolve()), f"{root.rstrip('/')}/{name}")
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, replace
 from typing import Any
 
+from extract.links.facts import PageContext, claim_facts
+from extract.links.subjects import claim_subjects, page_subject
 from extract.tables.records import (
     ClaimRecord,
     Entity,
@@ -79,7 +82,38 @@ def claims_from_sentences(
                 )
             )
             seen[normalized] += 1
-    return claims
+    return _with_subjects_and_facts(claims, text, source_file)
+
+
+def _with_subjects_and_facts(
+    claims: Sequence[ClaimRecord], text: str, source_file: str
+) -> list[ClaimRecord]:
+    """Each claim with the drugs it speaks of and the values it states."""
+    if not claims:
+        return []
+    plain = [
+        {
+            "text": claim.text,
+            "char_start": claim.char_start,
+            "entities": [asdict(entity) for entity in claim.entities],
+        }
+        for claim in claims
+    ]
+    page = page_subject(text, source_file, plain)
+    context = PageContext(text)
+    return [
+        replace(
+            claim,
+            subject=tuple(claim_subjects(row, page)),
+            facts=tuple(
+                fact.to_row()
+                for fact in claim_facts(
+                    claim.text, claim.char_start, context=context, claim_routes=claim.routes
+                )
+            ),
+        )
+        for claim, row in zip(claims, plain, strict=True)
+    ]
 
 
 def sentence_rows(

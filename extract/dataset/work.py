@@ -59,7 +59,9 @@ def text_chunks(text: str, max_chars: int, line_limit: int | None = None) -> lis
             cut = text.find("\n", line_start)
             if cut == -1 and len(text) - line_start <= line_limit:
                 break
-            if cut == -1 or cut - line_start > line_limit:
+            # A CRLF's "\r" ends the line; it is not one of its characters.
+            length = cut - line_start - (cut > line_start and text[cut - 1] == "\r")
+            if cut == -1 or length > line_limit:
                 cut = text.rfind(" ", start, line_start + line_limit)
                 if cut <= start:
                     cut = line_start + line_limit - 1

@@ -2,8 +2,9 @@
 
 Two tables, each in leak-safe train / validation / test splits:
 
-* **verification** (FEVER/SciFact style): one row per claim, labelled from the review verdict,
-  with its source sentence as evidence (``schema/verification.schema.json``);
+* **verification** (FEVER/SciFact style): one row per claim, labelled from the review verdict
+  or else from other sources' linked claims, with its source sentence and those claims'
+  sentences as evidence (``schema/verification.schema.json``, :mod:`extract.evalset.evidence`);
 * **detection** (CheckThat!-style): every sentence of the corpus with ``is_claim`` and its
   types, reviewed decisions overriding the extractor (``schema/detection.schema.json``).
 
@@ -17,10 +18,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +30,15 @@ import pyarrow.parquet as pq
 
 from extract import __version__
 from extract.errors import UsageError
+from extract.evalset.evidence import keep_evidence_in_split, linked_evidence, set_label
+from extract.evalset.splits import SPLITS, assign_splits, cut_leaks, leakage_check, split_units
+from extract.review.evidence import Evidence
 from extract.review.log import ReviewLog, claim_refs, read_claims, resolve
 from extract.tables.io import read_parquet, to_table
 from extract.tables.records import needs_citation
 
-SPLITS = ("train", "validation", "test")
 TABLES = ("verification", "detection")
 MANIFEST_FILE = "evalset.json"
-LABELS = {
-    "supported": "SUPPORTS",
-    "refuted": "REFUTES",
-    "not_enough_info": "NOT ENOUGH INFO",
-    "unverified": "unverified",
-}
 _KEPT_DECISIONS = frozenset({"accept", "relabel"})
 
 
@@ -117,8 +113,10 @@ def _claim_rows(
     sentences: Mapping[tuple[str, int], Mapping[str, Any]],
     latest: Mapping[str, Mapping[str, Any]],
     reviewed_only: bool,
+    evidence: Evidence | None = None,
 ) -> list[dict[str, Any]]:
     """Verification rows for every claim that is not rejected (all, or reviewed ones)."""
+    claims_by_id = {claim["claim_id"]: claim for claim in claims}
     rows = []
     for claim in claims:
         decision = latest.get(claim["claim_id"])
@@ -130,41 +128,52 @@ def _claim_rows(
         types = [claim_type, *(t for t in claim["claim_types"] if t != claim_type)]
         corrected = decision["has_citation"] if decision else None
         has_citation = claim["has_citation"] if corrected is None else corrected
-        verdict = (decision or {}).get("verdict") or "unverified"
+        verdict = (decision or {}).get("verdict")
         sentence = sentences[(claim["doc_id"], claim["sentence_index"])]
-        rows.append(
-            {
-                "id": claim["claim_id"],
-                "claim": claim["text"],
-                "label": LABELS[verdict],
-                "evidence": [
-                    {
-                        "doc_id": claim["doc_id"],
-                        "source_file": claim["source_file"],
-                        "sentence_index": claim["sentence_index"],
-                        "char_start": sentence["char_start"],
-                        "char_end": sentence["char_end"],
-                        "text": sentence["text"],
-                    }
-                ],
-                "cited": {
-                    "markers": list(claim["citation_markers"]),
-                    "numbers": list(claim["citation_numbers"]),
-                },
-                "type": claim_type,
-                "types": types,
-                "hedged": claim["hedged"],
-                "negated": claim["negated"],
-                "citation_needed": needs_citation(
-                    types, has_citation=has_citation, hedged=claim["hedged"]
-                ),
-                "doc_id": claim["doc_id"],
-                "source_file": claim["source_file"],
-                "cluster_id": claim["cluster_id"],
-                "reviewed": kind in _KEPT_DECISIONS,
-                "review_decision": kind,
-            }
+        linked = (
+            linked_evidence(claim["claim_id"], evidence, claims_by_id, sentences)
+            if evidence is not None
+            else []
         )
+        row = {
+            "id": claim["claim_id"],
+            "claim": claim["text"],
+            "label": "",
+            "label_source": "",
+            "evidence": [
+                {
+                    "doc_id": claim["doc_id"],
+                    "source_file": claim["source_file"],
+                    "sentence_index": claim["sentence_index"],
+                    "char_start": sentence["char_start"],
+                    "char_end": sentence["char_end"],
+                    "text": sentence["text"],
+                    "role": "source",
+                    "claim_id": None,
+                    "label": None,
+                    "reason": None,
+                },
+                *linked,
+            ],
+            "cited": {
+                "markers": list(claim["citation_markers"]),
+                "numbers": list(claim["citation_numbers"]),
+            },
+            "type": claim_type,
+            "types": types,
+            "hedged": claim["hedged"],
+            "negated": claim["negated"],
+            "citation_needed": needs_citation(
+                types, has_citation=has_citation, hedged=claim["hedged"]
+            ),
+            "doc_id": claim["doc_id"],
+            "source_file": claim["source_file"],
+            "cluster_id": claim["cluster_id"],
+            "reviewed": kind in _KEPT_DECISIONS,
+            "review_decision": kind,
+        }
+        set_label(row, verdict)
+        rows.append(row)
     return rows
 
 
@@ -208,121 +217,6 @@ def _sentence_rows(
             }
         )
     return rows
-
-
-# --- splitting --------------------------------------------------------------------------------
-
-
-class _Groups:
-    """Union-find over documents."""
-
-    def __init__(self, items: Iterable[str]) -> None:
-        self.parent = {item: item for item in items}
-
-    def find(self, item: str) -> str:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def join(self, a: str, b: str) -> None:
-        first, second = sorted((self.find(a), self.find(b)))
-        self.parent[second] = first
-
-
-def _units(
-    documents: Sequence[str], claims: Sequence[Mapping[str, Any]], n_splits: int
-) -> tuple[list[list[str]], bool]:
-    """Documents grouped so a cluster never spans two units; whether that held.
-
-    When the groups are too few for every split to get one, each document is its own unit
-    and the clusters that then span splits are cut later.
-    """
-    groups = _Groups(documents)
-    first_doc: dict[str, str] = {}
-    for claim in claims:
-        seen = first_doc.setdefault(claim["cluster_id"], claim["doc_id"])
-        if seen != claim["doc_id"]:
-            groups.join(seen, claim["doc_id"])
-    members: dict[str, list[str]] = defaultdict(list)
-    for doc_id in documents:
-        members[groups.find(doc_id)].append(doc_id)
-    units = sorted(members.values())
-    if len(units) >= n_splits:
-        return units, True
-    return [[doc_id] for doc_id in documents], False
-
-
-def _assign(
-    units: Sequence[Sequence[str]],
-    weights: Mapping[str, int],
-    ratios: Mapping[str, float],
-    seed: int,
-) -> dict[str, str]:
-    """Each document's split: seeded shuffle, one unit per wanted split first, then greedy."""
-    order = list(units)
-    random.Random(seed).shuffle(order)
-    size = {id(unit): sum(weights.get(doc, 0) + 1 for doc in unit) for unit in order}
-    total = sum(size.values())
-    wanted = [name for name in SPLITS if ratios[name] > 0]
-    load = dict.fromkeys(SPLITS, 0)
-    placed: dict[int, str] = {}
-    # Smallest splits first take one unit of about their size, so none stays empty.
-    for name in sorted(wanted, key=lambda n: (ratios[n], SPLITS.index(n)))[: len(order)]:
-        if name == "train" and len(wanted) > 1:
-            continue
-        free = [unit for unit in order if id(unit) not in placed]
-        # The first unit (in seeded order) not far above the split's target; else the smallest.
-        limit = max(3 * ratios[name] * total, min(size[id(u)] for u in free))
-        unit = next(u for u in free if size[id(u)] <= limit)
-        placed[id(unit)] = name
-        load[name] += size[id(unit)]
-    for unit in order:
-        if id(unit) in placed:
-            continue
-        name = max(wanted, key=lambda n: (ratios[n] * total - load[n], -SPLITS.index(n)))
-        placed[id(unit)] = name
-        load[name] += size[id(unit)]
-    return {doc: placed[id(unit)] for unit in order for doc in unit}
-
-
-def _cut_leaks(
-    rows: Sequence[Mapping[str, Any]], split_of: Mapping[str, str]
-) -> tuple[set[str], dict[str, str]]:
-    """Claims to leave out so each cluster sits in one split (its most frequent one)."""
-    where: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in rows:
-        where[row["cluster_id"]][split_of[row["doc_id"]]] += 1
-    home = {
-        cluster: max(counts, key=lambda s: (counts[s], -SPLITS.index(s)))
-        for cluster, counts in where.items()
-    }
-    dropped = {row["id"] for row in rows if split_of[row["doc_id"]] != home[row["cluster_id"]]}
-    return dropped, home
-
-
-def leakage_check(
-    tables: Mapping[str, Mapping[str, Sequence[Mapping[str, Any]]]],
-) -> dict[str, Any]:
-    """Count documents and clusters that occur in more than one split, over every table."""
-    doc_splits: dict[str, set[str]] = defaultdict(set)
-    cluster_splits: dict[str, set[str]] = defaultdict(set)
-    for rows_by_split in tables.values():
-        for split, rows in rows_by_split.items():
-            for row in rows:
-                doc_splits[row["doc_id"]].add(split)
-                clusters = row["cluster_ids"] if "cluster_ids" in row else [row["cluster_id"]]
-                for cluster in clusters:
-                    cluster_splits[cluster].add(split)
-    documents = sorted(doc for doc, splits in doc_splits.items() if len(splits) > 1)
-    clusters = sorted(cluster for cluster, splits in cluster_splits.items() if len(splits) > 1)
-    return {
-        "passed": not documents and not clusters,
-        "documents_in_two_splits": len(documents),
-        "clusters_in_two_splits": len(clusters),
-        "documents": documents[:20],
-        "clusters": clusters[:20],
-    }
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -377,23 +271,26 @@ def export_evalset(
     latest = resolved.by_claim
     claims_by_id = {claim["claim_id"]: claim for claim in claims}
     sentences = {(s["doc_id"], s["sentence_index"]): s for s in sentence_list}
-    verification = _claim_rows(claims, sentences, latest, reviewed_only)
+    evidence = Evidence(dataset_dir, claims_by_id)
+    verification = _claim_rows(claims, sentences, latest, reviewed_only, evidence)
     # Claims needing a citation are offered first, as in the review queue.
     verification.sort(key=lambda row: not row["citation_needed"])
     detection = _sentence_rows(sentence_list, claims_by_id, latest)
 
     documents = sorted({s["doc_id"] for s in sentence_list})
     n_splits = sum(1 for name in SPLITS if ratios[name] > 0)
-    units, grouped = _units(documents, claims, n_splits)
+    units, grouped = split_units(documents, claims, n_splits)
     weights = Counter(row["doc_id"] for row in verification)
-    split_of = _assign(units, weights, ratios, seed)
+    split_of = assign_splits(units, weights, ratios, seed)
     dropped_claims: set[str] = set()
     if not grouped:
-        dropped_claims, _ = _cut_leaks(verification, split_of)
+        dropped_claims, _ = cut_leaks(verification, split_of)
     dropped_sentences = {row["id"] for row in detection if dropped_claims & set(row["claim_ids"])}
     tables: dict[str, dict[str, list[dict[str, Any]]]] = {
         table: {split: [] for split in SPLITS} for table in TABLES
     }
+    verdicts = {claim_id: decision.get("verdict") for claim_id, decision in latest.items()}
+    dropped_evidence = keep_evidence_in_split(verification, split_of, verdicts)
     for row in verification:
         if row["id"] not in dropped_claims:
             tables["verification"][split_of[row["doc_id"]]].append(row)
@@ -408,6 +305,7 @@ def export_evalset(
         dataset_dir, tables, split_of, clusters, check, ratios, seed, reviewed_only, license_id
     )
     manifest["excluded"] = {
+        "cross_source_evidence": dropped_evidence,
         "verification": len(dropped_claims),
         "detection": len(dropped_sentences),
         "reason": "members of a cluster outside the split holding most of it"

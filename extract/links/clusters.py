@@ -276,6 +276,53 @@ def cluster_claims(
     return clusters
 
 
+def clusters_from_links(
+    claims: Sequence[Mapping[str, Any]],
+    same: Iterable[tuple[int, int, float]],
+    contradicts: Iterable[tuple[int, int]],
+    index: _Index,
+) -> list[Cluster]:
+    """Clusters of claims joined by ``same`` links, strongest first; a join that would put
+    two claims that contradict each other in one cluster is refused, so a contradiction
+    never sits inside a cluster. Claims without a link are clusters of one."""
+    parent = list(range(len(claims)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
+    against: dict[int, set[int]] = defaultdict(set)
+    for a, b in contradicts:
+        against[a].add(b)
+        against[b].add(a)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, _ in sorted(same, key=lambda link: (-link[2], link[0], link[1])):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        small, large = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
+        if any(root(other) == large for m in members[small] for other in against.get(m, ())):
+            continue
+        parent[small] = large
+        members[large].extend(members.pop(small))
+    clusters = []
+    for group in sorted((sorted(g) for g in members.values()), key=lambda g: g[0]):
+        shared = Counter(t for member in group for t in index.terms[member])
+        clusters.append(
+            Cluster(
+                cluster_id=cluster_id_for(str(claims[group[0]]["claim_id"])),
+                members=tuple(group),
+                canonical=_canonical(group, claims, index),
+                key_terms=tuple(
+                    t for t, _ in sorted(shared.items(), key=lambda i: (-i[1], i[0]))[:6]
+                ),
+            )
+        )
+    return clusters
+
+
 def clustering_digest(inputs: pa.Table) -> str:
     """sha256 of everything clustering depends on: the claims' columns, the terms, the rules."""
     digest = hashlib.sha256()
@@ -313,9 +360,12 @@ def _canonical(group: Sequence[int], claims: Sequence[Mapping[str, Any]], index:
 
 
 def cluster_rows(
-    claims: Sequence[Mapping[str, Any]], clusters: Sequence[Cluster]
+    claims: Sequence[Mapping[str, Any]],
+    clusters: Sequence[Cluster],
+    contradicted: frozenset[int] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """Rows of ``clusters.parquet`` (``schema/cluster.schema.json``)."""
+    """Rows of ``clusters.parquet`` (``schema/cluster.schema.json``); ``contradicted``: the
+    claims another source contradicts."""
     rows = []
     for cluster in clusters:
         group = [claims[i] for i in cluster.members]
@@ -340,7 +390,8 @@ def cluster_rows(
                 "n_asserted": plain,
                 "n_negated": negated,
                 "n_hedged": hedged,
-                "sources_disagree": 0 < negated < len(group),
+                "sources_disagree": 0 < negated < len(group)
+                or any(member in contradicted for member in cluster.members),
             }
         )
     return rows

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.review.context import ReviewItem, review_items
+from extract.review.evidence import Evidence
 from extract.review.log import (
     DECISIONS,
     SETTLING,
@@ -55,6 +56,9 @@ class ReviewDataset:
             ClaimRef(item.claim["claim_id"], item.claim["source_file"], item.claim["text"])
             for item in self.items
         ]
+        self.evidence = Evidence(
+            self.dataset_dir, {item.claim["claim_id"]: item.claim for item in self.items}
+        )
         # Every claim's entities, per document: a paragraph shows its neighbours' too.
         self.entities_by_doc: dict[str, list[dict[str, Any]]] = {}
         for item in self.items:
@@ -83,21 +87,29 @@ class ReviewDataset:
         }
 
     def queue(self, keep: QueueFilter, reviews: ResolvedReviews) -> list[str]:
-        return [
+        """The claims the filter keeps: those another source contradicts first (a verdict
+        is most needed where sources disagree), each group in the items' order."""
+        kept = [
             item.claim["claim_id"]
             for item in self.items
             if keep.keeps(item.claim, reviews.by_claim.get(item.claim["claim_id"]))
         ]
+        return sorted(kept, key=self._rank)
+
+    def _rank(self, claim_id: str) -> tuple[bool, int]:
+        """A claim's place in any queue: contradicted claims first, then document order."""
+        return (not self.evidence.contradicted(claim_id), self.position[claim_id])
 
     def neighbours(self, queue: list[str], at: str) -> tuple[str | None, str | None]:
-        """The queued claims just before and just after ``at`` in document order.
+        """The queued claims just before and just after ``at`` in queue order.
 
         ``at`` need not be in the queue (a claim just reviewed leaves an "unreviewed" queue),
-        so the comparison is by document position, not by queue index.
+        so the comparison is by its rank (contradicted first, then document position), not
+        by queue index.
         """
-        where = self.position[at]
-        before = [cid for cid in queue if self.position[cid] < where]
-        after = [cid for cid in queue if self.position[cid] > where]
+        where = self._rank(at)
+        before = [cid for cid in queue if self._rank(cid) < where]
+        after = [cid for cid in queue if self._rank(cid) > where]
         return (before[-1] if before else None), (after[0] if after else None)
 
     def claim_view(self, item: ReviewItem, reviews: ResolvedReviews) -> dict[str, Any]:
@@ -120,6 +132,7 @@ class ReviewDataset:
             "sentence_before": item.sentence_before,
             "sentence_after": item.sentence_after,
             "latest_decision": _plain(reviews.by_claim.get(claim["claim_id"])),
+            "evidence": [linked.to_json() for linked in self.evidence.of(claim["claim_id"])],
         }
 
     def _paragraph_entities(self, item: ReviewItem) -> list[dict[str, Any]]:

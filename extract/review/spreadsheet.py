@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.review.context import ReviewItem, review_items
+from extract.review.evidence import Evidence
 from extract.review.log import (
     CLAIM_TYPES,
     DECISIONS,
@@ -61,6 +62,9 @@ CONTEXT_COLUMNS = (
     "sentence_before",
     "sentence",
     "sentence_after",
+    "n_contradicting",
+    "n_same",
+    "other_sources",
 )
 CSV_COLUMNS = ("claim_id", *EDITABLE_COLUMNS, *CONTEXT_COLUMNS)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -76,7 +80,9 @@ def _safe_cell(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _export_row(item: ReviewItem, latest: Mapping[str, Any] | None) -> dict[str, str]:
+def _export_row(
+    item: ReviewItem, latest: Mapping[str, Any] | None, evidence: Evidence | None = None
+) -> dict[str, str]:
     claim = item.claim
     row = {name: "" for name in CSV_COLUMNS}
     row["claim_id"] = claim["claim_id"]
@@ -106,6 +112,14 @@ def _export_row(item: ReviewItem, latest: Mapping[str, Any] | None) -> dict[str,
         sentence=_safe_cell(item.sentence),
         sentence_after=_safe_cell(item.sentence_after),
     )
+    if evidence is not None:
+        linked = evidence.of(claim["claim_id"])
+        against = sum(1 for x in linked if x.relation == "contradicts")
+        row.update(
+            n_contradicting=str(against),
+            n_same=str(len(linked) - against),
+            other_sources=_safe_cell(evidence.summary(claim["claim_id"])),
+        )
     return row
 
 
@@ -118,9 +132,14 @@ def export_csv(
 ) -> int:
     """Write the review queue (claims with no settling decision, or all) as CSV; row count.
 
-    Claims already decided come pre-filled with their latest decision when included.
+    Claims already decided come pre-filled with their latest decision when included. Each
+    row shows the claims of other sources linked to it (``other_sources``, contradictions
+    first); claims another source contradicts come first, as in the review page's queue.
     """
     latest = latest_decisions(ReviewLog(dataset_dir).rows())
+    items = list(review_items(dataset_dir))
+    evidence = Evidence(dataset_dir, {item.claim["claim_id"]: item.claim for item in items})
+    items.sort(key=lambda item: not evidence.contradicted(item.claim["claim_id"]))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     staging = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
@@ -128,14 +147,14 @@ def export_csv(
     with staging.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        for item in review_items(dataset_dir):
+        for item in items:
             claim_id = item.claim["claim_id"]
             if claim_ids is not None and claim_id not in claim_ids:
                 continue
             decided = latest.get(claim_id)
             if decided is not None and decided["decision"] in SETTLING and not include_reviewed:
                 continue
-            writer.writerow(_export_row(item, decided))
+            writer.writerow(_export_row(item, decided, evidence))
             count += 1
     os.replace(staging, out_path)
     return count

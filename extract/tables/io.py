@@ -23,7 +23,8 @@ TABLE_FILES = {
 }
 # Made once every claim is known (extract.links.clusters), not streamed.
 CLUSTERS_FILE = "clusters.parquet"
-DATASET_FILES = (*TABLE_FILES.values(), CLUSTERS_FILE, "manifest.json", "errors.jsonl")
+LINKS_FILE = "claim_links.parquet"
+DATASET_FILES = (*TABLE_FILES.values(), CLUSTERS_FILE, LINKS_FILE, "manifest.json", "errors.jsonl")
 
 
 def to_table(

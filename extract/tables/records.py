@@ -7,7 +7,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -80,13 +80,24 @@ class ClaimRecord:
     page: int | None
     extractor_version: str
     citation_needed: bool = False
+    # The drugs the claim speaks of and the values it states (extract.links.subjects/facts).
+    subject: tuple[str, ...] = ()
+    facts: tuple[Mapping[str, Any], ...] = ()
     # Set after the whole build's claims are known (extract.links.clusters); None until then.
     cluster_id: str | None = None
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
-        for name in ("claim_types", "citation_markers", "citation_numbers", "routes", "spam_text"):
+        for name in (
+            "claim_types",
+            "citation_markers",
+            "citation_numbers",
+            "routes",
+            "spam_text",
+            "subject",
+        ):
             row[name] = list(row[name])
+        row["facts"] = [dict(fact) for fact in self.facts]
         row["entities"] = [dict(entity) for entity in row["entities"]]
         return row
 

@@ -100,7 +100,7 @@ def test_fixture_build_contract(fixture_build: Path) -> None:
     manifest = json.loads((fixture_build / "manifest.json").read_text("utf-8"))
     assert manifest["counts"]["claims"] == len(pd.read_parquet(fixture_build / "claims.parquet"))
     stages = manifest["stage_durations_s"]
-    assert set(stages) == {"extract", "cluster"}
+    assert set(stages) == {"extract", "link"}
     assert 0 <= sum(stages.values()) <= manifest["duration_s"] + 0.01
 
 

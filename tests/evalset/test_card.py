@@ -56,6 +56,7 @@ def _verification_row(split: str, index: int) -> dict[str, Any]:
         "id": "c" + _hex(f"claim-{split}-{index}", 16),
         "claim": f"Ketamine blocks the NMDA receptor | case {index} <b>é</b>.",
         "label": VERDICTS[index % 4],
+        "label_source": "review" if index % 4 != 3 else "none",
         "evidence": [
             {
                 "doc_id": doc_id,
@@ -64,6 +65,10 @@ def _verification_row(split: str, index: int) -> dict[str, Any]:
                 "char_start": 40 * index,
                 "char_end": 40 * index + 39,
                 "text": f"Ketamine blocks the NMDA receptor | case {index} <b>é</b>. [1]",
+                "role": "source",
+                "claim_id": None,
+                "label": None,
+                "reason": None,
             }
         ],
         "cited": {"markers": ["[1]"] if marked else [], "numbers": [1] if marked else []},

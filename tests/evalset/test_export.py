@@ -14,15 +14,11 @@ from spacy.language import Language
 from extract.cli import main
 from extract.dataset.build import build
 from extract.errors import UsageError
-from extract.evalset.export import (
-    SPLITS,
-    _assign,
-    _cut_leaks,
-    _units,
-    export_evalset,
-    leakage_check,
-    parse_split,
-)
+from extract.evalset.export import export_evalset, parse_split
+from extract.evalset.splits import SPLITS, leakage_check
+from extract.evalset.splits import assign_splits as _assign
+from extract.evalset.splits import cut_leaks as _cut_leaks
+from extract.evalset.splits import split_units as _units
 from extract.review.log import Decision, read_claims, record_decisions
 from tests.conftest import SEEDS_DIR, shared_dir
 

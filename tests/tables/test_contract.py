@@ -49,7 +49,8 @@ def _claim_row(**changes: Any) -> dict[str, Any]:
         "negation_cue": None, "spam": False, "spam_text": [],
         "entities": [{"text": "Ketamine", "label": "DRUG", "canonical": "ketamine", "start": 0, "end": 8}],
         "agent": None, "relation": None, "target": None, "population": None, "design": None, "page": None,
-        "extractor_version": "test", "citation_needed": False, "cluster_id": None,
+        "extractor_version": "test", "citation_needed": False, "subject": ["ketamine"],
+        "facts": [], "cluster_id": None,
     }  # fmt: skip
     row.update(changes)
     return row

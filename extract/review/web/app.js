@@ -231,6 +231,26 @@
     }
     $("relabel-type").value = claim.claim_type;
     renderLatest(view.latest_decision);
+    renderEvidence(view.evidence || []);
+  }
+
+  // The claims of other sources linked to this one, contradictions first (as sent).
+  function renderEvidence(evidence) {
+    const list = $("evidence");
+    clear(list);
+    $("evidence-none").hidden = evidence.length > 0;
+    const contradicting = evidence.filter((x) => x.relation === "contradicts").length;
+    $("evidence-count").textContent = evidence.length
+      ? `(${contradicting} contradicting, ${evidence.length - contradicting} stating the same)`
+      : "";
+    for (const linked of evidence) {
+      const item = el("li", null, `evidence-item relation-${linked.relation}`);
+      item.append(el("strong", linked.relation === "contradicts" ? "Contradicts" : "Same", "relation"), " ");
+      item.append(el("span", linked.source_file, "source"), ": ");
+      item.append(el("q", linked.text));
+      item.append(el("div", `${linked.reason} · confidence ${linked.confidence.toFixed(2)}`, "muted reason"));
+      list.append(item);
+    }
   }
 
   function renderLatest(latest) {

@@ -1,0 +1,142 @@
+"""The words facts are read with (``patterns/fact_terms.json``), compiled once.
+
+Shared by the readers of quantities, legal statuses and the facts built from them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "fact_terms.json"
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+    "forty five": 45,
+    "forty": 40,
+    "sixty": 60,
+    "ninety": 90,
+    "an": 1,
+    "a half": 0.5,
+    "half an": 0.5,
+}
+_NUMBER = (
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w-])(?:"
+    + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=lambda w: (-len(w), w)))
+    + r")(?![\w-]))"
+)
+
+
+def terms_digest() -> str:
+    """sha256 of the words facts are read with: cached rows hold facts read with them."""
+    return hashlib.sha256(_TERMS_FILE.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Terms:
+    labels: re.Pattern[str]
+    label_kind: Mapping[str, str]
+    routes: re.Pattern[str]
+    route_of: Mapping[str, str]
+    qualifiers: re.Pattern[str]
+    qualifier_of: Mapping[str, str]
+    jurisdictions: re.Pattern[str]
+    jurisdiction_of: Mapping[str, str]
+    tenses: re.Pattern[str]
+    tense_of: Mapping[str, str]
+    metabolite: re.Pattern[str]
+    statuses: tuple[tuple[re.Pattern[str], str], ...]
+    quantity: re.Pattern[str]
+    time_units: Mapping[str, float]
+    mass_units: Mapping[str, float]
+    other_units: Mapping[str, str]
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p) for p in ordered)
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w/])(?:" + _alternation(phrases) + r")(?![\w])", re.I)
+
+
+@cache
+def fact_terms() -> Terms:
+    with _TERMS_FILE.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    label_kind = {p.lower(): kind for kind, ps in data["labels"].items() for p in ps}
+    route_of = {p.lower(): route for route, ps in data["routes"].items() for p in ps}
+    qualifier_of = {p.lower(): q for q, ps in data["qualifiers"].items() for p in ps}
+    jurisdiction_of = {p.lower(): j for j, ps in data["jurisdictions"].items() for p in ps}
+    tense_of = {p.lower(): t for t, ps in data["tenses"].items() for p in ps}
+    units = [*data["time_units"], *data["mass_units"], *data["other_units"]]
+    unit = "(?:" + _alternation(units) + r")(?![\w])"
+    # "15 - 60 minutes", "30 min - 2 hours", "100-250mg", "300 mg +", "up to 6 hours", "~1 h".
+    quantity = re.compile(
+        rf"(?P<bound>\bup to|\bless than|\bunder|\bwithin|\bover|\bmore than|\babove|>|<|≥|≤)?\s*"
+        rf"[~≈]?\s*(?P<low>{_NUMBER})\s*(?P<low_unit>{unit})?"
+        rf"(?:\s*(?:-|–|—|to|or|(?<=\d )and|(?<=[a-z] )and)\s*[~≈]?\s*(?P<high>{_NUMBER}))?"
+        rf"\s*(?P<unit>{unit})"
+        rf"(?P<open>\s*\+)?",
+        re.I,
+    )
+    statuses = tuple((re.compile(pattern, re.I), name) for pattern, name in data["statuses"])
+    return Terms(
+        labels=_phrase_pattern(label_kind),
+        label_kind=label_kind,
+        routes=_phrase_pattern(route_of),
+        route_of=route_of,
+        qualifiers=_phrase_pattern(qualifier_of),
+        qualifier_of=qualifier_of,
+        jurisdictions=_phrase_pattern(jurisdiction_of),
+        jurisdiction_of=jurisdiction_of,
+        tenses=_phrase_pattern(tense_of),
+        tense_of=tense_of,
+        metabolite=re.compile(
+            r"(?<![a-z])(?:" + _alternation(data["metabolite_prefixes"]) + r")[a-z]{4,}", re.I
+        ),
+        statuses=statuses,
+        quantity=quantity,
+        time_units={k.lower(): float(v) for k, v in data["time_units"].items()},
+        mass_units={k.lower(): float(v) for k, v in data["mass_units"].items()},
+        other_units={k.lower(): v for k, v in data["other_units"].items()},
+    )
+
+
+def nearest_phrase(
+    matches: Sequence[tuple[int, int, str]], position: int, before_only: bool = False
+) -> str | None:
+    best, best_distance = None, None
+    for start, end, value in matches:
+        if before_only and start > position:
+            continue
+        distance = position - end if end <= position else start - position
+        if best_distance is None or distance < best_distance:
+            best, best_distance = value, distance
+    return best
+
+
+def find_phrases(
+    pattern: re.Pattern[str], mapping: Mapping[str, str], text: str
+) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), mapping[m.group(0).lower()]) for m in pattern.finditer(text)]

@@ -1,0 +1,491 @@
+"""Claims across sources: which state the same proposition, which contradict each other.
+
+Claims are compared only within a block of claims about one subject (a drug), and only
+across sources (different documents), so the cost grows with the corpus rather than its
+square. Within a block, three tests, the first that applies decides:
+
+1. **Facts.** Two claims stating a value of one kind under the same conditions (onset for
+   the same route, the common dose, the legal status in one country, …) are compared on
+   the values: ranges that overlap are the same fact, disjoint ranges or conflicting
+   statuses a contradiction. A value whose page gives no route is taken to be for the
+   route every other source of the block gives, when they all give one, at a lower
+   confidence.
+2. **Polarity.** Two claims that say the same words (text similarity at least
+   ``POLARITY_MIN_SIMILARITY``) where one negates what the other asserts contradict.
+3. **Text.** Otherwise two claims whose wording is similar enough (at least
+   ``SAME_MIN_SIMILARITY``) state the same proposition. Claims that both state values
+   that the facts test could not pair are not linked on wording: their numbers differ in
+   kind ("Light: 25 - 100 mg" and "Threshold: 25 mg" share every word but one).
+
+Text similarity is the weighted Dice coefficient of the claims' stance-free terms (see
+:mod:`extract.links.clusters`), the option that measured best on the labelled pairs
+(``benchmarks/similarity_options.py``); candidate pairs come from the rare-term prefix
+index, so only pairs that can reach the threshold are scored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from extract.links.clusters import ENTITY_PREFIX, _Index, _variant_heads, claim_terms
+
+# Text similarity (weighted Dice of terms) at or above which two claims state one
+# proposition, and at or above which a negated and an asserted claim contradict.
+SAME_MIN_SIMILARITY = 0.66
+POLARITY_MIN_SIMILARITY = 0.5
+# Blocks: a claim is compared under at most this many of its subjects.
+_MAX_SUBJECTS = 3
+# Values this close (relative to the larger) count as overlapping: pages round.
+_ROUNDING_TOLERANCE = 0.1
+# Confidence of each way of linking, from their precision on the labelled pairs.
+CONFIDENCE = {
+    ("fact", "same"): 0.9,
+    ("fact", "contradicts"): 0.85,
+    ("polarity", "contradicts"): 0.7,
+    ("text_similarity", "same"): 0.75,
+}
+_INFERRED_ROUTE_PENALTY = 0.15
+LINKING_VERSION = "links.v1"
+
+
+@dataclass(frozen=True)
+class Link:
+    a: int  # positions in the claims, a < b
+    b: int
+    subject: str
+    relation: str  # "same" or "contradicts"
+    method: str  # "fact", "polarity" or "text_similarity"
+    fact_kind: str | None
+    reason: str
+    score: float
+    confidence: float
+
+
+def link_id_for(claim_a: str, claim_b: str) -> str:
+    first, second = sorted((claim_a, claim_b))
+    return "l" + hashlib.sha256(f"link\x1f{first}\x1f{second}".encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def _format_seconds(value: float) -> str:
+    if value >= 86400 and value % 3600 == 0 and value >= 2 * 86400:
+        return f"{value / 86400:g} d"
+    if value >= 3600:
+        return f"{value / 3600:g} h"
+    if value >= 60:
+        return f"{value / 60:g} min"
+    return f"{value:g} s"
+
+
+def describe_value(fact: Mapping[str, Any]) -> str:
+    """A fact's value in one unit, for a reason a reviewer reads ("15–60 min")."""
+    if fact["kind"] == "legal_status":
+        return str(fact["status"])
+    low, high, unit = fact["low"], fact["high"], fact["unit"]
+
+    def one(value: float) -> str:
+        return _format_seconds(value) if unit == "s" else f"{value:g} {unit}"
+
+    if high is None:
+        return f"{one(low)} or more"
+    if low == high:
+        return one(low)
+    if low == 0:
+        return f"up to {one(high)}"
+    if unit == "s":
+        low_text, high_text = _format_seconds(low), _format_seconds(high)
+        if low_text.split()[1] == high_text.split()[1]:
+            return f"{low_text.split()[0]}–{high_text}"
+        return f"{low_text} – {high_text}"
+    return f"{low:g}–{high:g} {unit}"
+
+
+def _ranges_overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    a_low, a_high = float(a["low"]), math.inf if a["high"] is None else float(a["high"])
+    b_low, b_high = float(b["low"]), math.inf if b["high"] is None else float(b["high"])
+    slack = _ROUNDING_TOLERANCE * max(a_low, b_low, 1e-9)
+    return a_low <= b_high + slack and b_low <= a_high + slack
+
+
+_SPECIFIC = ("schedule", "class", "anlage")
+_CONTROLLED = frozenset({"controlled"})
+_FREE = frozenset({"unscheduled", "legal"})
+
+
+def _statuses_agree(a: str, b: str) -> bool | None:
+    """True: the same status; False: conflicting; None: not comparable (other aspects)."""
+    if a == b:
+        return True
+    a_head, b_head = a.split(" ")[0], b.split(" ")[0]
+    a_specific, b_specific = a_head in _SPECIFIC, b_head in _SPECIFIC
+    if a_specific and b_specific:
+        return False if a_head == b_head else None  # schedule II vs class A: two systems
+    if (a_specific or a in _CONTROLLED) and b in _FREE:
+        return False
+    if (b_specific or b in _CONTROLLED) and a in _FREE:
+        return False
+    if (a_specific and b in _CONTROLLED) or (b_specific and a in _CONTROLLED):
+        return True
+    if {a, b} == _FREE:
+        return True
+    return None  # prescription only vs a schedule: both can hold
+
+
+def _conditions(fact: Mapping[str, Any]) -> str:
+    parts = [fact["route"], fact["level"] and f"{fact['level']} dose", fact["jurisdiction"]]
+    parts += list(fact["conditions"])
+    return " ".join(p for p in parts if p)
+
+
+def _kind_words(kind: str) -> str:
+    return kind.replace("_", " ").replace("half life", "half-life")
+
+
+def compare_facts(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(relation, reason) for two facts of one kind under the same conditions."""
+    where = _conditions(a)
+    label = f"{where} {_kind_words(a['kind'])}".strip()
+    if a["kind"] == "legal_status":
+        agree = _statuses_agree(str(a["status"]), str(b["status"]))
+        if agree is None:
+            return None
+        verdict = "agree" if agree else "conflict"
+        reason = f"{label}: {describe_value(a)} vs {describe_value(b)} ({verdict})"
+        return ("same" if agree else "contradicts"), reason
+    overlap = _ranges_overlap(a, b)
+    verdict = "ranges overlap" if overlap else "no overlap"
+    reason = f"{label} {describe_value(a)} vs {describe_value(b)}: {verdict}"
+    return ("same" if overlap else "contradicts"), reason
+
+
+# ---------------------------------------------------------------------------- blocks
+
+
+def blocks_by_subject(claims: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for position, claim in enumerate(claims):
+        for subject in list(claim["subject"])[:_MAX_SUBJECTS]:
+            blocks[subject].append(position)
+    return blocks
+
+
+# Conditions under which a dose is comparable without a level ("the maximum daily dose",
+# "the lethal dose"); a lethal dose "per day" or not is the same threshold.
+_DOSE_BOUNDS = frozenset({"maximum", "lethal"})
+
+
+def _fact_key(fact: Mapping[str, Any]) -> tuple[Any, ...]:
+    conditions = set(fact["conditions"])
+    if "lethal" in conditions:
+        conditions.discard("daily")
+    return (
+        fact["kind"],
+        fact["level"],
+        fact["jurisdiction"],
+        fact["unit"],
+        tuple(sorted(conditions)),
+    )
+
+
+def _comparable(fact: Mapping[str, Any]) -> bool:
+    if fact["kind"] == "dose" and fact["level"] is None:
+        # "doses over 300 mg can be dangerous": no level, nothing to set it against.
+        return bool(_DOSE_BOUNDS & set(fact["conditions"]))
+    if fact["kind"] == "legal_status":
+        return fact["jurisdiction"] is not None and fact["status"] is not None
+    return fact["low"] is not None
+
+
+def _usual_route(claims: Sequence[Mapping[str, Any]], block: Sequence[int]) -> str | None:
+    routes = Counter(
+        fact["route"]
+        for position in block
+        for fact in claims[position]["facts"]
+        if fact["route"] is not None
+    )
+    if not routes:
+        return None
+    # The route the block states most often; oral wins a tie (how most drugs are taken).
+    usual: str = max(routes, key=lambda route: (routes[route], route == "oral"))
+    return usual
+
+
+def _fact_links(
+    claims: Sequence[Mapping[str, Any]], block: Sequence[int], subject: str
+) -> dict[tuple[int, int], Link]:
+    usual = _usual_route(claims, block)
+    groups: dict[tuple[Any, ...], list[tuple[int, Mapping[str, Any], bool]]] = defaultdict(list)
+    for position in block:
+        for fact in claims[position]["facts"]:
+            if not _comparable(fact):
+                continue
+            inferred = (
+                fact["route"] is None and usual is not None and fact["kind"] != "legal_status"
+            )
+            route = usual if inferred else fact["route"]
+            groups[(*_fact_key(fact), route)].append((position, {**fact, "route": route}, inferred))
+    # Per pair of claims and kind of value: the same when any two of their values agree
+    # (a claim may give one value per population), a contradiction when none does.
+    verdicts: dict[tuple[int, int], dict[tuple[Any, ...], list[tuple[str, str, bool, str]]]] = (
+        defaultdict(lambda: defaultdict(list))
+    )
+    for key, entries in groups.items():
+        for i, (pa, fa, ia) in enumerate(entries):
+            for pb, fb, ib in entries[i + 1 :]:
+                if pa == pb or claims[pa]["doc_id"] == claims[pb]["doc_id"]:
+                    continue
+                a_first = pa < pb
+                compared = compare_facts(fa, fb) if a_first else compare_facts(fb, fa)
+                if compared is None:
+                    continue
+                relation, reason = compared
+                pair = (pa, pb) if a_first else (pb, pa)
+                verdicts[pair][key].append((relation, reason, ia or ib, str(fa["route"])))
+    found: dict[tuple[int, int], Link] = {}
+    for (a, b), by_key in verdicts.items():
+        outcome: tuple[str, str, bool, str, str] | None = None
+        for key, results in sorted(by_key.items(), key=lambda item: repr(item[0])):
+            agreeing = [r for r in results if r[0] == "same"]
+            relation, reason, inferred, route = agreeing[0] if agreeing else results[0]
+            if outcome is None or (outcome[0] == "same" and relation == "contradicts"):
+                outcome = (relation, reason, inferred, route, str(key[0]))
+        assert outcome is not None
+        relation, reason, inferred, route, kind = outcome
+        if inferred:
+            reason += (
+                f" (route not stated on one page; taken as {route}, the usual route of the others)"
+            )
+        confidence = CONFIDENCE[("fact", relation)] - (_INFERRED_ROUTE_PENALTY if inferred else 0.0)
+        found[(a, b)] = Link(a, b, subject, relation, "fact", kind, reason, 0.0, confidence)
+    return found
+
+
+# ---------------------------------------------------------------------------- text
+
+
+_NEGATOR = re.compile(r"\b(?:not|no|never|cannot|none|neither|nor|without any)\b|n[’']t\b", re.I)
+
+
+def _negators(text: str) -> list[str]:
+    """The negating words of a claim: an odd number of them negates what it says."""
+    return [match.group(0) for match in _NEGATOR.finditer(text)]
+
+
+class CharVectors:
+    """Character 3-5-gram TF-IDF vectors of claims (grams within words, hashed).
+
+    The text similarity that measured best on the labelled pairs among the offline options
+    (``benchmarks/similarity_options.py``): it meets spelling variants, inflections and
+    compounds that word terms miss. Document frequencies are counted over every claim of the
+    build once; the vectors of a block are made when it is compared (a claim is in at most
+    ``_MAX_SUBJECTS`` blocks), so the build never holds every vector at once. Grams are
+    hashed with CRC-32 (stable across processes, unlike ``hash``) into ``_GRAM_BUCKETS``.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        frequency = np.zeros(_GRAM_BUCKETS + 1, dtype=np.int32)
+        for text in texts:
+            grams = np.fromiter(set(_claim_grams(text)), dtype=np.int64)
+            frequency[grams] += 1
+        self._idf = (np.log((1 + len(texts)) / (1 + frequency)) + 1).astype(np.float32)
+
+    def matrix(self, positions: Sequence[int]) -> sparse.csr_matrix:
+        """The L2-normalized TF-IDF rows of these claims."""
+        indptr, indices, data = [0], [], []
+        for position in positions:
+            counts = Counter(_claim_grams(self._texts[position]))
+            grams = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+            weights = tf * self._idf[grams]
+            norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
+            indices.append(grams)
+            data.append(weights / norm)
+            indptr.append(indptr[-1] + len(grams))
+        return sparse.csr_matrix(
+            (
+                np.concatenate(data) if data else np.zeros(0, np.float32),
+                np.concatenate(indices) if indices else np.zeros(0, np.int64),
+                np.asarray(indptr),
+            ),
+            shape=(len(positions), _GRAM_BUCKETS + 1),
+        )
+
+
+_GRAM_BUCKETS = (1 << 22) - 1
+_WORDS = re.compile(r"\w+")
+# Rows of a block multiplied at once: bounds the dense similarity slab (rows x block).
+_ROWS_PER_SLAB = 256
+
+
+@lru_cache(maxsize=262144)
+def _word_grams(word: str) -> tuple[int, ...]:
+    padded = f" {word} ".encode()
+    return tuple(
+        zlib.crc32(padded[i : i + n]) & _GRAM_BUCKETS
+        for n in (3, 4, 5)
+        for i in range(max(1, len(padded) - n + 1))
+    )
+
+
+def _claim_grams(text: str) -> list[int]:
+    return [g for word in _WORDS.findall(text.lower()) for g in _word_grams(word)]
+
+
+def _similar_pairs(
+    vectors: CharVectors, block: Sequence[int], min_similarity: float
+) -> list[tuple[int, int, float]]:
+    """Pairs of the block (positions, first < second) with cosine at least ``min_similarity``."""
+    matrix = vectors.matrix(block)
+    transposed = matrix.T.tocsc()
+    found = []
+    for start in range(0, len(block), _ROWS_PER_SLAB):
+        slab = (matrix[start : start + _ROWS_PER_SLAB] @ transposed).toarray()
+        rows, columns = np.nonzero(slab >= min_similarity)
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            i = start + row
+            if i < column:
+                a, b = block[i], block[column]
+                found.append((min(a, b), max(a, b), float(slab[row, column])))
+    return found
+
+
+def _text_links(
+    claims: Sequence[Mapping[str, Any]],
+    block: Sequence[int],
+    subject: str,
+    vectors: CharVectors,
+    skip: set[tuple[int, int]],
+    min_similarity: float,
+) -> list[Link]:
+    """Pairs of the block from different documents whose text similarity is at least
+    ``min_similarity``: opposite polarity contradicts, the same polarity states the same."""
+    links = []
+    for a, b, score in sorted(_similar_pairs(vectors, block, min_similarity)):
+        if (a, b) in skip or claims[a]["doc_id"] == claims[b]["doc_id"]:
+            continue
+        score = min(score, 1.0)
+        negators = _negators(claims[a]["text"]), _negators(claims[b]["text"])
+        if len(negators[0]) % 2 != len(negators[1]) % 2:
+            if score >= POLARITY_MIN_SIMILARITY:
+                cue = negators[0][0] if len(negators[0]) % 2 else negators[1][0]
+                reason = (
+                    f'opposite polarity: one says "{cue}" where the other asserts '
+                    f"(text similarity {score:.2f})"
+                )
+                links.append(
+                    Link(
+                        a,
+                        b,
+                        subject,
+                        "contradicts",
+                        "polarity",
+                        None,
+                        reason,
+                        score,
+                        CONFIDENCE[("polarity", "contradicts")],
+                    )
+                )
+            continue
+        both_state_values = bool(claims[a]["facts"]) and bool(claims[b]["facts"])
+        if both_state_values or score < SAME_MIN_SIMILARITY:
+            continue
+        links.append(
+            Link(
+                a,
+                b,
+                subject,
+                "same",
+                "text_similarity",
+                None,
+                f"text similarity {score:.2f}",
+                score,
+                CONFIDENCE[("text_similarity", "same")],
+            )
+        )
+    return links
+
+
+def term_index(claims: Sequence[Mapping[str, Any]]) -> _Index:
+    """The weighted terms of every claim (subjects added as the claim's topic)."""
+    raw = [
+        claim_terms(claim, claim["subject"][0] if claim["subject"] else None) for claim in claims
+    ]
+    variants = _variant_heads(Counter(t for terms in raw for t in terms))
+    # The subject is the block: inside it, it says nothing about the proposition.
+    return _Index(
+        [
+            frozenset(
+                variants.get(t, t)
+                for t in terms
+                if not (t.startswith(ENTITY_PREFIX) and t[len(ENTITY_PREFIX) :] in subjects)
+            )
+            for terms, subjects in zip(raw, (set(c["subject"]) for c in claims), strict=True)
+        ]
+    )
+
+
+def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
+    """Every link between claims of different sources (rows of claims.parquet in order,
+    with ``subject`` and ``facts``)."""
+    vectors = CharVectors([str(claim["text"]) for claim in claims])
+    links: dict[tuple[int, int], Link] = {}
+    for subject, block in sorted(blocks_by_subject(claims).items()):
+        if len({claims[p]["doc_id"] for p in block}) < 2:
+            continue
+        facts = _fact_links(claims, block, subject)
+        for pair, link in facts.items():
+            links.setdefault(pair, link)
+        text_min = min(SAME_MIN_SIMILARITY, POLARITY_MIN_SIMILARITY)
+        for link in _text_links(claims, block, subject, vectors, set(facts), text_min):
+            links.setdefault((link.a, link.b), link)
+    return [links[pair] for pair in sorted(links)]
+
+
+def linking_digest(inputs: Any) -> str:
+    """sha256 of everything linking depends on: the claims' columns, the words, the rules."""
+    from extract.links.clusters import clustering_digest
+
+    digest = hashlib.sha256(clustering_digest(inputs).encode())
+    digest.update(
+        f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}".encode()
+    )
+    digest.update(repr(sorted(CONFIDENCE.items())).encode())
+    return digest.hexdigest()
+
+
+def link_rows(claims: Sequence[Mapping[str, Any]], links: Iterable[Link]) -> list[dict[str, Any]]:
+    """Rows of ``claim_links.parquet`` (``schema/claim_link.schema.json``)."""
+    rows = []
+    for link in links:
+        a, b = claims[link.a], claims[link.b]
+        rows.append(
+            {
+                "link_id": link_id_for(str(a["claim_id"]), str(b["claim_id"])),
+                "claim_id_a": a["claim_id"],
+                "claim_id_b": b["claim_id"],
+                "source_file_a": a["source_file"],
+                "source_file_b": b["source_file"],
+                "subject": link.subject,
+                "relation": link.relation,
+                "method": link.method,
+                "fact_kind": link.fact_kind,
+                "reason": link.reason,
+                "score": round(min(1.0, max(0.0, link.score)), 4),
+                "confidence": round(link.confidence, 3),
+            }
+        )
+    return rows

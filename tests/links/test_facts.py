@@ -1,0 +1,140 @@
+"""Structured facts: sentences with the values expected from them, negatives included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extract.links.facts import PageContext, claim_facts
+
+H, MIN = 3600.0, 60.0
+
+
+def _plain(text: str, context: str | None = None) -> list[tuple[Any, ...]]:
+    if context is None:
+        facts = claim_facts(text, 0)
+    else:
+        document = context + text
+        facts = claim_facts(text, len(context), context=PageContext(document))
+    return [
+        (f.kind, f.route, f.level, f.jurisdiction, f.low, f.high, f.unit, f.status) for f in facts
+    ]
+
+
+# (claim, expected facts: kind, route, level, jurisdiction, low, high, unit, status)
+CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
+    ("Onset: 15 - 60 minutes", [("onset", None, None, None, 15 * MIN, H, "s", None)]),
+    ("**Onset:** 1 hours", [("onset", None, None, None, H, H, "s", None)]),
+    ("Onset: 00:30 – 01:30", [("onset", None, None, None, 30 * MIN, 1.5 * H, "s", None)]),
+    ("Total: 6 - 10 hours", [("duration", None, None, None, 6 * H, 10 * H, "s", None)]),
+    ("Light: 25 - 100 mg", [("dose", None, "light", None, 25.0, 100.0, "mg", None)]),
+    ("Heavy: 300 mg +", [("dose", None, "heavy", None, 300.0, None, "mg", None)]),
+    ("**Common:** 75mg-250mg", [("dose", None, "common", None, 75.0, 250.0, "mg", None)]),
+    ("Common: 100 - 150 µg", [("dose", None, "common", None, 0.1, 0.15, "mg", None)]),
+    (
+        "**Reference Dosage:** Light 50mg+; Common 100mg+",
+        [
+            ("dose", None, "light", None, 50.0, None, "mg", None),
+            ("dose", None, "common", None, 100.0, None, "mg", None),
+        ],
+    ),
+    (
+        "**Anticipated: Onset / Duration:** 1 Hour / 6 Hours",
+        [
+            ("onset", None, None, None, H, H, "s", None),
+            ("duration", None, None, None, 6 * H, 6 * H, "s", None),
+        ],
+    ),
+    (
+        "When taken by mouth, effects begin after 15 to 60 minutes.",
+        [("onset", "oral", None, None, 15 * MIN, H, "s", None)],
+    ),
+    (
+        "Onset of action is 30 min - 1 hour when taken orally, 5 minutes when injected.",
+        [
+            ("onset", "oral", None, None, 30 * MIN, H, "s", None),
+            ("onset", "intravenous", None, None, 5 * MIN, 5 * MIN, "s", None),
+        ],
+    ),
+    (
+        "After oral administration, onset of action takes place within 45 to 1 hour.",
+        [("onset", "oral", None, None, 45 * MIN, H, "s", None)],
+    ),
+    ("Effects begin within 30 minutes.", [("onset", None, None, None, 0.0, 30 * MIN, "s", None)]),
+    (
+        "In healthy adults, caffeine's half-life is between 3 and 7 hours.",
+        [("half_life", None, None, None, 3 * H, 7 * H, "s", None)],
+    ),
+    (
+        "The desired effects arise approximately one hour after consumption.",
+        [("onset", None, None, None, H, H, "s", None)],
+    ),
+    ("Bioavailability: 70 - 90%", [("bioavailability", None, None, None, 70.0, 90.0, "%", None)]),
+    (
+        "Methadone is a Schedule I controlled substance in Canada and Schedule II in the United States.",
+        [
+            ("legal_status", None, None, "canada", None, None, None, "schedule I"),
+            ("legal_status", None, None, "united states", None, None, None, "schedule II"),
+        ],
+    ),
+    (
+        "MDMA is Schedule 3 in Egypt.",
+        [("legal_status", None, None, "egypt", None, None, None, "schedule III")],
+    ),
+    (
+        "Tramadol is not a controlled substance in the UK.",
+        [("legal_status", None, None, "united kingdom", None, None, None, "unscheduled")],
+    ),
+    (
+        "In Australia, alprazolam is a Schedule 8 medication.",
+        [("legal_status", None, None, "australia", None, None, None, "schedule 8")],
+    ),
+    # Negatives: no value, a value of no known kind, a number that is not a quantity.
+    ("Tramadol was developed in 1962 by Grünenthal.", []),
+    ("The effects last a long time.", []),
+    ("Tablets come in packs of 20 and 50.", []),
+    ("The desired effects begin quickly and the user feels warm.", []),
+    ("It is a Schedule IV controlled substance.", []),  # no place: nothing to compare
+    ("The Cmax was approximately 300μg/L.", []),  # a concentration, not a dose
+    ("Effects peak and subside and then return.", []),  # "and" is no number of days
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_facts_read_from_a_claim(text: str, expected: list[tuple[Any, ...]]) -> None:
+    assert _plain(text) == expected
+
+
+def test_the_heading_above_gives_route_and_kind() -> None:
+    page = "# Tramadol\n\n## Dosage & Duration\n\n### Oral\n\n**Duration:**\n- "
+    assert _plain("Onset: 15 - 60 minutes", page) == [
+        ("onset", "oral", None, None, 15 * MIN, H, "s", None)
+    ]
+    # An unlabelled value takes its kind from the bold lead above it.
+    assert _plain("6 - 10 hours", page) == [
+        ("duration", "oral", None, None, 6 * H, 10 * H, "s", None)
+    ]
+    # A shallower heading forgets the deeper route.
+    later = page + "x\n\n## Interactions\n\n- "
+    assert _plain("Onset: 15 - 60 minutes", later)[0][1] is None
+
+
+def test_conditions_keep_values_apart() -> None:
+    facts = claim_facts(
+        "The elimination half-life of tramadol is about 6 hours, and 7.4 hours for its active metabolite.",
+        0,
+    )
+    assert [sorted(f.conditions) for f in facts] == [[], ["metabolite"]]
+    (pregnant,) = claim_facts("Pregnant women show a half-life of 15 hours.", 0)
+    assert pregnant.conditions == {"pregnancy"}
+    (past,) = claim_facts("Tramadol was unscheduled in the United States.", 0)
+    assert past.conditions == {"past"}
+
+
+def test_offsets_point_into_the_document() -> None:
+    document = "Intro line.\n\n- Common: 100 - 250 mg\n"
+    start = document.index("Common")
+    claim = document[start : document.index("\n", start)]
+    (fact,) = claim_facts(claim, start, context=PageContext(document))
+    assert document[fact.start : fact.end] == fact.text == "100 - 250 mg"

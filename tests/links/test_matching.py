@@ -1,0 +1,189 @@
+"""Links across sources: claim pairs with the relation expected, hard negatives included."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from extract.links.clusters import clusters_from_links
+from extract.links.facts import claim_facts
+from extract.links.matching import describe_value, link_claims, link_rows, term_index
+
+
+def _claim(text: str, source: str, subject: str = "tramadol", **extra: Any) -> dict[str, Any]:
+    claim_id = "c" + hashlib.sha256(f"{source}\x1f{text}".encode()).hexdigest()[:16]
+    row = {
+        "claim_id": claim_id,
+        "doc_id": hashlib.sha256(source.encode()).hexdigest(),
+        "source_file": source,
+        "char_start": 0,
+        "text": text,
+        "entities": [],
+        "citation_markers": [],
+        "spam_text": [],
+        "hedge_cue": None,
+        "negation_cue": None,
+        "negated": False,
+        "hedged": False,
+        "claim_type": "other",
+        "subject": [subject],
+        "facts": [fact.to_row() for fact in claim_facts(text, 0)],
+    }
+    row.update(extra)
+    return row
+
+
+def _relation(a: dict[str, Any], b: dict[str, Any], *others: dict[str, Any]) -> str | None:
+    claims = [a, b, *others]
+    for link in link_claims(claims):
+        if {link.a, link.b} == {0, 1}:
+            return link.relation
+    return None
+
+
+# (claim of site A, claim of site B, expected relation; None: no link)
+PAIRS: list[tuple[str, str, str | None]] = [
+    ("Onset: 15 - 60 minutes", "**Onset:** 1 hours", "same"),
+    ("Onset: 15 mins", "**Onset:** 1 hours", "contradicts"),
+    ("Common: 100 - 250 mg", "**Common:** 75-200mg", "same"),
+    ("Common: 5 - 15 mg", "**Common:** 20-40mg", "contradicts"),
+    ("Total: 5 - 7 hours", "Total: 12 - 16 hours", "contradicts"),
+    ("The half-life is 5-6 hours.", "Its elimination half-life is about 6 hours.", "same"),
+    (
+        "Tramadol is Schedule IV in the United States.",
+        "In the United States, it is a schedule IV controlled substance.",
+        "same",
+    ),
+    (
+        "Tramadol is unscheduled in the United States.",
+        "Tramadol is a Schedule IV controlled substance in the United States.",
+        "contradicts",
+    ),
+    (
+        "Methadone is Schedule II in Canada.",
+        "**Canada:** Methadone is a Schedule I Controlled Substance.",
+        "contradicts",
+    ),
+    (
+        "Possession is illegal without a prescription.",
+        "Possession is not illegal without a prescription.",
+        "contradicts",
+    ),
+    # Hard negatives: same words, another condition or kind.
+    ("Light: 25 - 100 mg", "Threshold: 25 mg", None),
+    ("Light: 25 - 100 mg", "Strong: 250 - 300 mg", None),
+    ("Onset: 15 - 60 minutes", "Total: 6 - 10 hours", None),
+    ("The half-life is 6 hours.", "The half-life of its active metabolite is 9 hours.", None),
+    (
+        "Tramadol is Schedule IV in the United States.",
+        "Tramadol is a Class C drug in the United Kingdom.",
+        None,
+    ),
+    (
+        "Tramadol was unscheduled in the United States.",
+        "Tramadol is a Schedule IV controlled substance in the United States.",
+        None,
+    ),
+    ("Snorted, the onset is 5 minutes.", "Taken orally, the onset is 45 minutes.", None),
+    (
+        "Tramadol binds weakly to the mu-opioid receptor.",
+        "Tramadol inhibits the reuptake of serotonin.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"), PAIRS, ids=[f"{p[0][:25]}|{p[1][:25]}" for p in PAIRS]
+)
+def test_pairs_of_two_sources(a: str, b: str, expected: str | None) -> None:
+    assert _relation(_claim(a, "site-a.md"), _claim(b, "site-b.md")) == expected
+
+
+def test_one_source_is_never_linked_to_itself() -> None:
+    a, b = _claim("Onset: 15 mins", "site-a.md"), _claim("**Onset:** 1 hours", "site-a.md")
+    assert link_claims([a, b]) == []
+
+
+def test_claims_about_different_drugs_are_never_compared() -> None:
+    a = _claim("Onset: 15 mins", "site-a.md", subject="tramadol")
+    b = _claim("**Onset:** 1 hours", "site-b.md", subject="caffeine")
+    assert link_claims([a, b]) == []
+
+
+def test_a_contradiction_says_why_in_checkable_words() -> None:
+    a = _claim("Onset: 15 - 30 minutes", "a.md")
+    a["facts"][0]["route"] = "oral"
+    b = _claim("Onset: 1 - 2 hours", "b.md")
+    b["facts"][0]["route"] = "oral"
+    (link,) = link_claims([a, b])
+    assert link.relation == "contradicts"
+    assert link.reason == "oral onset 15–30 min vs 1–2 h: no overlap"
+
+
+def test_a_route_left_unsaid_is_the_usual_route_at_lower_confidence() -> None:
+    a = _claim("Onset: 15 - 30 minutes", "a.md")
+    a["facts"][0]["route"] = "oral"
+    b = _claim("**Onset:** 2 hours", "b.md")
+    (link,) = link_claims([a, b])
+    assert link.relation == "contradicts" and "taken as oral" in link.reason
+    assert link.confidence < 0.85
+
+
+def test_a_claim_with_one_value_per_population_agrees_if_any_value_does() -> None:
+    a = _claim(
+        "The half-life is 3 hours in adults, 8 hours in the elderly and 100 hours in newborns.",
+        "a.md",
+    )
+    b = _claim("Half-life: 2.5 - 3.5 hours", "b.md")
+    assert _relation(a, b) == "same"
+
+
+@pytest.mark.parametrize(
+    ("fact", "expected"),
+    [
+        ({"kind": "onset", "low": 900.0, "high": 3600.0, "unit": "s"}, "15 min – 1 h"),
+        ({"kind": "onset", "low": 3600.0, "high": 7200.0, "unit": "s"}, "1–2 h"),
+        ({"kind": "dose", "low": 300.0, "high": None, "unit": "mg"}, "300 mg or more"),
+        ({"kind": "onset", "low": 0.0, "high": 1800.0, "unit": "s"}, "up to 30 min"),
+        (
+            {
+                "kind": "legal_status",
+                "low": None,
+                "high": None,
+                "unit": None,
+                "status": "schedule IV",
+            },
+            "schedule IV",
+        ),
+    ],
+)
+def test_values_described_for_reviewers(fact: dict[str, Any], expected: str) -> None:
+    assert describe_value(fact) == expected
+
+
+def test_contradicting_claims_never_share_a_cluster() -> None:
+    # a ~ b and b ~ c by wording, but a contradicts c: the cluster must not hold both.
+    claims = [
+        _claim("Onset: 15 mins", "a.md"),
+        _claim("Onset: 30 - 60 mins", "b.md"),
+        _claim("**Onset:** 1 hours", "c.md"),
+    ]
+    index = term_index(claims)
+    same = [(0, 1, 1.0), (1, 2, 0.9)]
+    clusters = clusters_from_links(claims, same, [(0, 2)], index)
+    by_claim = {m: c.cluster_id for c in clusters for m in c.members}
+    assert by_claim[0] != by_claim[2]
+    assert by_claim[0] == by_claim[1]  # the stronger link joined first
+    assert sorted(m for c in clusters for m in c.members) == [0, 1, 2]
+
+
+def test_link_rows_follow_the_schema() -> None:
+    from extract.tables.contract import validate_rows
+
+    claims = [_claim("Onset: 15 mins", "a.md"), _claim("**Onset:** 1 hours", "b.md")]
+    rows = link_rows(claims, link_claims(claims))
+    validate_rows("claim_link", rows)
+    assert rows[0]["link_id"].startswith("l") and rows[0]["relation"] == "contradicts"
