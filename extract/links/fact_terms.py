@@ -113,7 +113,9 @@ def fact_terms() -> Terms:
         tenses=_phrase_pattern(tense_of),
         tense_of=tense_of,
         metabolite=re.compile(
-            r"(?<![a-z])(?:" + _alternation(data["metabolite_prefixes"]) + r")[a-z]{4,}", re.I
+            r"(?<![a-z])(?!(?:" + _alternation(data["metabolite_prefix_exceptions"]) + r")\b)"
+            r"(?:" + _alternation(data["metabolite_prefixes"]) + r")[a-z]{4,}",
+            re.I,
         ),
         statuses=statuses,
         quantity=quantity,

@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from extract.links.dates import date_facts
 from extract.links.fact_record import Fact
 from extract.links.fact_terms import Terms, fact_terms, find_phrases, nearest_phrase
 from extract.links.legal_status import legal_facts
@@ -130,6 +131,7 @@ def claim_facts(
     facts = _quantity_facts(
         text, char_start, terms, heading_route, heading_kind, claim_routes, heading_conditions
     )
+    facts.extend(date_facts(text, char_start))
     facts.extend(legal_facts(text, char_start, terms, headings))
     return facts
 

@@ -44,6 +44,8 @@ from extract.links.clusters import ENTITY_PREFIX, _Index, _variant_heads, claim_
 # proposition, and at or above which a negated and an asserted claim contradict.
 SAME_MIN_SIMILARITY = 0.66
 POLARITY_MIN_SIMILARITY = 0.5
+# Two claims this similar that both give dates speak of one event: the dates decide.
+DATE_MIN_SIMILARITY = 0.3
 # Blocks: a claim is compared under at most this many of its subjects.
 _MAX_SUBJECTS = 3
 # Values this close (relative to the larger) count as overlapping: pages round.
@@ -54,6 +56,8 @@ CONFIDENCE = {
     ("fact", "contradicts"): 0.85,
     ("polarity", "contradicts"): 0.7,
     ("text_similarity", "same"): 0.75,
+    ("date", "same"): 0.8,
+    ("date", "contradicts"): 0.75,
 }
 _INFERRED_ROUTE_PENALTY = 0.15
 LINKING_VERSION = "links.v1"
@@ -201,6 +205,8 @@ def _fact_key(fact: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _comparable(fact: Mapping[str, Any]) -> bool:
+    if fact["kind"] == "date":
+        return False  # a date says nothing of which event: compared only in similar claims
     if fact["kind"] == "dose" and fact["level"] is None:
         # "doses over 300 mg can be dangerous": no level, nothing to set it against.
         return bool(_DOSE_BOUNDS & set(fact["conditions"]))
@@ -264,6 +270,13 @@ def _fact_links(
                 outcome = (relation, reason, inferred, route, str(key[0]))
         assert outcome is not None
         relation, reason, inferred, route, kind = outcome
+        dates = _dates(claims[a]), _dates(claims[b])
+        if kind == "legal_status" and relation == "same" and dates[0] and dates[1]:
+            # One status from two dates: when it took effect is the claim.
+            dated = _date_link(a, b, subject, dates, 0.0)
+            if dated.relation == "contradicts":
+                relation = "contradicts"
+                reason = f"{reason}, but {dated.reason.split(' (text similarity')[0]}"
         if inferred:
             reason += (
                 f" (route not stated on one page; taken as {route}, the usual route of the others)"
@@ -363,6 +376,49 @@ def _similar_pairs(
     return found
 
 
+def _dates(claim: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [fact for fact in claim["facts"] if fact["kind"] == "date"]
+
+
+def _date_link(
+    a: int,
+    b: int,
+    subject: str,
+    dates: tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]],
+    score: float,
+) -> Link:
+    """Similar claims giving dates: the same when a date of one falls in a date of the
+    other ("August 18, 2014" in "August 2014"), else a contradiction."""
+    for x in dates[0]:
+        for y in dates[1]:
+            if x["low"] < y["high"] and y["low"] < x["high"]:
+                reason = f"dates agree: {x['text']} vs {y['text']} (text similarity {score:.2f})"
+                return Link(
+                    a,
+                    b,
+                    subject,
+                    "same",
+                    "date",
+                    "date",
+                    reason,
+                    score,
+                    CONFIDENCE[("date", "same")],
+                )
+    written = " / ".join(d["text"] for d in dates[0]), " / ".join(d["text"] for d in dates[1])
+    reason = f"dates differ: {written[0]} vs {written[1]} (text similarity {score:.2f})"
+    return Link(
+        a,
+        b,
+        subject,
+        "contradicts",
+        "date",
+        "date",
+        reason,
+        score,
+        CONFIDENCE[("date", "contradicts")],
+    )
+
+
 def _text_links(
     claims: Sequence[Mapping[str, Any]],
     block: Sequence[int],
@@ -399,6 +455,11 @@ def _text_links(
                         CONFIDENCE[("polarity", "contradicts")],
                     )
                 )
+            continue
+        dates = _dates(claims[a]), _dates(claims[b])
+        if dates[0] and dates[1]:
+            if score >= DATE_MIN_SIMILARITY:
+                links.append(_date_link(a, b, subject, dates, score))
             continue
         both_state_values = bool(claims[a]["facts"]) and bool(claims[b]["facts"])
         if both_state_values or score < SAME_MIN_SIMILARITY:
@@ -449,7 +510,7 @@ def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
         facts = _fact_links(claims, block, subject)
         for pair, link in facts.items():
             links.setdefault(pair, link)
-        text_min = min(SAME_MIN_SIMILARITY, POLARITY_MIN_SIMILARITY)
+        text_min = min(SAME_MIN_SIMILARITY, POLARITY_MIN_SIMILARITY, DATE_MIN_SIMILARITY)
         for link in _text_links(claims, block, subject, vectors, set(facts), text_min):
             links.setdefault((link.a, link.b), link)
     return [links[pair] for pair in sorted(links)]
@@ -461,7 +522,8 @@ def linking_digest(inputs: Any) -> str:
 
     digest = hashlib.sha256(clustering_digest(inputs).encode())
     digest.update(
-        f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}".encode()
+        f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}"
+        f"\x1f{DATE_MIN_SIMILARITY}".encode()
     )
     digest.update(repr(sorted(CONFIDENCE.items())).encode())
     return digest.hexdigest()

@@ -20,6 +20,7 @@ from typing import Any
 _TITLE_MAX_WORDS = 4
 _TITLE = re.compile(r"\A\s*(?:#{1,2}[ \t]+)?([^\n]{1,120})")
 _MARKUP = re.compile(r"[*_`\[\]]|\(https?://[^)]*\)")
+_TITLE_PARTS = re.compile(r"[()/,;]| - ")
 _FILE_NAME = re.compile(r"^[A-Z0-9_]+ - (.+)$")
 # A drug named within this many characters of a claim's start is what it speaks of.
 _SUBJECT_REACH = 30
@@ -67,14 +68,19 @@ def page_subject(text: str, source_file: str, claims: Sequence[Mapping[str, Any]
         for entity in claim["entities"]
         if entity["label"] == "DRUG"
     }
+    # A title naming a known drug ("# 3,4-Methylenedioxymethamphetamine (MDMA)"), then a
+    # file name of the form "SITE - Drug.md", then any short title.
     title = _name_of_title(text)
     if title is not None:
-        return aliases.get(title, title)
-    stem = PurePosixPath(source_file).stem
-    named = _FILE_NAME.match(stem)
+        for part in [title, *_TITLE_PARTS.split(title)]:
+            if part.strip() in aliases:
+                return aliases[part.strip()]
+    named = _FILE_NAME.match(PurePosixPath(source_file).stem)
     if named is not None:
         name = _clean(named.group(1))
         return aliases.get(name, name)
+    if title is not None:
+        return title
     if mentions:
         return mentions.most_common(1)[0][0]
     return None
