@@ -91,7 +91,20 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
         [("legal_status", None, None, "australia", None, None, None, "schedule 8")],
     ),
     # Negatives: no value, a value of no known kind, a number that is not a quantity.
-    ("Tramadol was developed in 1962 by Grünenthal.", []),
+    # Dates, as precise as written (decimal years).
+    (
+        "Tramadol was developed in 1962 by Grünenthal.",
+        [("date", None, None, None, 1962.0, 1963.0, "year", None)],
+    ),
+    (
+        "In Australia, as of February 2014, it is S8.",
+        [("date", None, None, None, 2014.0849, 2014.1616, "year", None)],
+    ),
+    (
+        "It was developed in the late 1930s.",
+        [("date", None, None, None, 1936.0, 1940.0, "year", None)],
+    ),
+    ("Doses of 2000 mg are toxic in 1500 patients.", []),
     ("The effects last a long time.", []),
     ("Tablets come in packs of 20 and 50.", []),
     ("The desired effects begin quickly and the user feels warm.", []),
