@@ -104,7 +104,7 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
         "It was developed in the late 1930s.",
         [("date", None, None, None, 1936.0, 1940.0, "year", None)],
     ),
-    ("Doses of 2000 mg are toxic in 1500 patients.", []),
+    ("Taken by 1500 patients for 2000 days.", []),
     ("The effects last a long time.", []),
     ("Tablets come in packs of 20 and 50.", []),
     ("The desired effects begin quickly and the user feels warm.", []),
