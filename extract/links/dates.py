@@ -13,7 +13,7 @@ import calendar
 import re
 from datetime import date
 
-from extract.links.fact_record import Fact
+from extract.links.fact_record import Fact, value_form
 
 _MONTHS = {
     name.lower(): number
@@ -91,6 +91,7 @@ def date_facts(text: str, char_start: int) -> list[Fact]:
                 + match.start()
                 + (len(match.group(0)) - len(match.group(0).lstrip())),
                 end=char_start + match.end(),
+                form=value_form(text),
             )
         )
     return facts

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# "Onset: 15 - 60 minutes", "**Common:** 100-250mg", "Total | 3 - 5 hours".
+_LABEL_LINE = re.compile(r"^\W*[A-Za-z][\w /().,-]{0,40}?\W*[:|]")
+# A claim of at most this many words is a value line ("6 - 10 hours", "Light 50mg+").
+_VALUE_LINE_WORDS = 8
+
+
+def value_form(text: str) -> str:
+    """ "labelled" for a value a page lists ("Onset: 15 - 60 minutes"), else "sentence"."""
+    listed = bool(_LABEL_LINE.match(text)) or len(text.split()) <= _VALUE_LINE_WORDS
+    return "labelled" if listed else "sentence"
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,9 @@ class Fact:
     # under different qualifiers are not the same measurement.
     conditions: frozenset[str] = field(default_factory=frozenset)
     route_from_heading: bool = False
+    # "labelled": a value the page lists ("Onset: 15 - 60 minutes"); "sentence": said in
+    # running text, where a time may belong to something else ("the ride up lasts 30 min").
+    form: str = "labelled"
 
     def to_row(self) -> dict[str, Any]:
         return {
@@ -38,4 +53,5 @@ class Fact:
             "start": self.start,
             "end": self.end,
             "conditions": sorted(self.conditions),
+            "form": self.form,
         }

@@ -46,9 +46,16 @@ _NUMBER = (
 )
 
 
+# Bumped when the reading of facts changes for the same words, so cached rows are not reused.
+FACT_RULES_VERSION = "facts.v3"
+
+
 def terms_digest() -> str:
-    """sha256 of the words facts are read with: cached rows hold facts read with them."""
-    return hashlib.sha256(_TERMS_FILE.read_bytes()).hexdigest()
+    """sha256 of the words facts are read with and the version of the rules that read them:
+    cached rows hold facts read with both."""
+    digest = hashlib.sha256(FACT_RULES_VERSION.encode())
+    digest.update(_TERMS_FILE.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from extract.links.dates import date_facts
-from extract.links.fact_record import Fact
+from extract.links.fact_record import Fact, value_form
 from extract.links.fact_terms import Terms, fact_terms, find_phrases, nearest_phrase
 from extract.links.legal_status import legal_facts
 from extract.links.quantities import Quantity, read_quantities
@@ -148,7 +148,13 @@ def _quantity_facts(
     quantities = read_quantities(text, terms)
     if not quantities:
         return []
-    labels = find_phrases(terms.labels, terms.label_kind, text)
+    labels = [
+        (start, end, kind)
+        for start, end, kind in find_phrases(terms.labels, terms.label_kind, text)
+        if text[start:end].lower() != "last"
+        or not _NOT_A_LABEL.search(text[max(0, start - 9) : start])
+    ]
+    form = value_form(text)
     routes = find_phrases(terms.routes, terms.route_of, text)
     qualifiers = find_phrases(terms.qualifiers, terms.qualifier_of, text)
     qualifiers += [(m.start(), m.end(), "metabolite") for m in terms.metabolite.finditer(text)]
@@ -157,8 +163,8 @@ def _quantity_facts(
     facts = []
     for number, quantity in enumerate(quantities):
         kind = slash.get(quantity.start) or _label_for(quantity, labels, text)
-        if kind is None and heading_kind is not None:
-            kind = heading_kind
+        if kind is None and heading_kind is not None and form == "labelled":
+            kind = heading_kind  # "6 - 10 hours" under "**Duration:**"; not a long sentence
         if kind is None and quantity.unit in ("mg", "mg/kg"):
             kind = "dose"
         if kind is None or not _kind_allows(kind, quantity.unit):
@@ -211,9 +217,14 @@ def _quantity_facts(
                 end=char_start + quantity.end,
                 conditions=conditions,
                 route_from_heading=from_heading,
+                form=form,
             )
         )
     return facts
+
+
+# "the last 3 weeks", "at last": "last" is no duration label there.
+_NOT_A_LABEL = re.compile(r"(?:\bthe|\bat|\bfor)\s+$", re.I)
 
 
 def _label_for(quantity: Quantity, labels: Sequence[tuple[int, int, str]], text: str) -> str | None:

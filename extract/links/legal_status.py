@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extract.links.fact_record import Fact
+from extract.links.fact_record import Fact, value_form
 from extract.links.fact_terms import Terms, find_phrases
 
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V"}
@@ -96,6 +96,7 @@ def legal_facts(text: str, char_start: int, terms: Terms, headings: Sequence[str
                 start=char_start + start,
                 end=char_start + end,
                 conditions=tenses,
+                form=value_form(text),
             )
         )
     return facts

@@ -30,7 +30,7 @@ import math
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -46,6 +46,9 @@ SAME_MIN_SIMILARITY = 0.66
 POLARITY_MIN_SIMILARITY = 0.5
 # Two claims this similar that both give dates speak of one event: the dates decide.
 DATE_MIN_SIMILARITY = 0.3
+# Values said in running text are compared only between claims this similar (by how many
+# of the two values are in running text: one, two).
+FACT_SENTENCE_MIN_SIMILARITY = {1: 0.05, 2: 0.1}
 # Blocks: a claim is compared under at most this many of its subjects.
 _MAX_SUBJECTS = 3
 # Values this close (relative to the larger) count as overlapping: pages round.
@@ -230,7 +233,10 @@ def _usual_route(claims: Sequence[Mapping[str, Any]], block: Sequence[int]) -> s
 
 
 def _fact_links(
-    claims: Sequence[Mapping[str, Any]], block: Sequence[int], subject: str
+    claims: Sequence[Mapping[str, Any]],
+    block: Sequence[int],
+    subject: str,
+    similarity: Callable[[Sequence[tuple[int, int]]], Sequence[float]],
 ) -> dict[tuple[int, int], Link]:
     usual = _usual_route(claims, block)
     groups: dict[tuple[Any, ...], list[tuple[int, Mapping[str, Any], bool]]] = defaultdict(list)
@@ -248,6 +254,9 @@ def _fact_links(
     verdicts: dict[tuple[int, int], dict[tuple[Any, ...], list[tuple[str, str, bool, str]]]] = (
         defaultdict(lambda: defaultdict(list))
     )
+    # A value said in running text may belong to something else ("the ride up lasts 30
+    # minutes"): it is compared only with a claim that shares wording.
+    pending: list[tuple[tuple[int, int], int, tuple[Any, ...], tuple[str, str, bool, str]]] = []
     for key, entries in groups.items():
         for i, (pa, fa, ia) in enumerate(entries):
             for pb, fb, ib in entries[i + 1 :]:
@@ -259,7 +268,16 @@ def _fact_links(
                     continue
                 relation, reason = compared
                 pair = (pa, pb) if a_first else (pb, pa)
-                verdicts[pair][key].append((relation, reason, ia or ib, str(fa["route"])))
+                sentences = (fa["form"] == "sentence") + (fb["form"] == "sentence")
+                pending.append(
+                    (pair, sentences, key, (relation, reason, ia or ib, str(fa["route"])))
+                )
+    needed = sorted({pair for pair, sentences, _, _ in pending if sentences})
+    scores = dict(zip(needed, similarity(needed), strict=True)) if needed else {}
+    for pair, sentences, key, verdict in pending:
+        if sentences and scores[pair] < FACT_SENTENCE_MIN_SIMILARITY[sentences]:
+            continue
+        verdicts[pair][key].append(verdict)
     found: dict[tuple[int, int], Link] = {}
     for (a, b), by_key in verdicts.items():
         outcome: tuple[str, str, bool, str, str] | None = None
@@ -359,10 +377,10 @@ def _claim_grams(text: str) -> list[int]:
 
 
 def _similar_pairs(
-    vectors: CharVectors, block: Sequence[int], min_similarity: float
+    matrix: sparse.csr_matrix, block: Sequence[int], min_similarity: float
 ) -> list[tuple[int, int, float]]:
-    """Pairs of the block (positions, first < second) with cosine at least ``min_similarity``."""
-    matrix = vectors.matrix(block)
+    """Pairs of the block (positions, first < second) with cosine at least ``min_similarity``
+    (``matrix``: the block's rows, in its order)."""
     transposed = matrix.T.tocsc()
     found = []
     for start in range(0, len(block), _ROWS_PER_SLAB):
@@ -423,14 +441,14 @@ def _text_links(
     claims: Sequence[Mapping[str, Any]],
     block: Sequence[int],
     subject: str,
-    vectors: CharVectors,
+    matrix: sparse.csr_matrix,
     skip: set[tuple[int, int]],
     min_similarity: float,
 ) -> list[Link]:
     """Pairs of the block from different documents whose text similarity is at least
     ``min_similarity``: opposite polarity contradicts, the same polarity states the same."""
     links = []
-    for a, b, score in sorted(_similar_pairs(vectors, block, min_similarity)):
+    for a, b, score in sorted(_similar_pairs(matrix, block, min_similarity)):
         if (a, b) in skip or claims[a]["doc_id"] == claims[b]["doc_id"]:
             continue
         score = min(score, 1.0)
@@ -499,6 +517,20 @@ def term_index(claims: Sequence[Mapping[str, Any]]) -> _Index:
     )
 
 
+def _row_similarity(
+    matrix: sparse.csr_matrix, block: Sequence[int]
+) -> Callable[[Sequence[tuple[int, int]]], Sequence[float]]:
+    """Cosines of pairs of claims of a block, from the block's rows, all at once."""
+    row = {position: number for number, position in enumerate(block)}
+
+    def similarity(pairs: Sequence[tuple[int, int]]) -> Sequence[float]:
+        first = matrix[[row[a] for a, _ in pairs]]
+        second = matrix[[row[b] for _, b in pairs]]
+        return [float(x) for x in np.asarray(first.multiply(second).sum(axis=1)).ravel()]
+
+    return similarity
+
+
 def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
     """Every link between claims of different sources (rows of claims.parquet in order,
     with ``subject`` and ``facts``)."""
@@ -507,11 +539,12 @@ def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
     for subject, block in sorted(blocks_by_subject(claims).items()):
         if len({claims[p]["doc_id"] for p in block}) < 2:
             continue
-        facts = _fact_links(claims, block, subject)
+        matrix = vectors.matrix(block)
+        facts = _fact_links(claims, block, subject, _row_similarity(matrix, block))
         for pair, link in facts.items():
             links.setdefault(pair, link)
         text_min = min(SAME_MIN_SIMILARITY, POLARITY_MIN_SIMILARITY, DATE_MIN_SIMILARITY)
-        for link in _text_links(claims, block, subject, vectors, set(facts), text_min):
+        for link in _text_links(claims, block, subject, matrix, set(facts), text_min):
             links.setdefault((link.a, link.b), link)
     return [links[pair] for pair in sorted(links)]
 
@@ -523,7 +556,7 @@ def linking_digest(inputs: Any) -> str:
     digest = hashlib.sha256(clustering_digest(inputs).encode())
     digest.update(
         f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}"
-        f"\x1f{DATE_MIN_SIMILARITY}".encode()
+        f"\x1f{DATE_MIN_SIMILARITY}\x1f{sorted(FACT_SENTENCE_MIN_SIMILARITY.items())}".encode()
     )
     digest.update(repr(sorted(CONFIDENCE.items())).encode())
     return digest.hexdigest()
