@@ -31,8 +31,12 @@ bench: $(VENV)
 # The notebooks' saved outputs: the bundled sample corpus, with the demonstration reviews
 # in notebooks/sample_reviews.csv, in its own folder (never your output/ and its reviews).
 NOTEBOOK_DATA = output/notebook-sample
+# Notebook 04 reads eleven drugs of ../shared/corpus-real (pages written outside the repo).
+SOURCES_DATA = output/sources-sample
+SOURCES_PAGES = $(or $(TMPDIR),/tmp)/claimset-sources-sample
 notebooks: $(VENV)
 	$(VENV)/bin/claimset build --out $(NOTEBOOK_DATA) --quiet
 	$(VENV)/bin/claimset review import notebooks/sample_reviews.csv --dataset $(NOTEBOOK_DATA)
 	$(VENV)/bin/claimset evalset --dataset $(NOTEBOOK_DATA) --out $(NOTEBOOK_DATA)/evalset
-	$(PY) notebooks/execute.py --dataset $(NOTEBOOK_DATA)/
+	$(PY) notebooks/sources_sample.py --pages $(SOURCES_PAGES) --out $(SOURCES_DATA)
+	$(PY) notebooks/execute.py --dataset $(NOTEBOOK_DATA)/ --sources-dataset $(SOURCES_DATA)/

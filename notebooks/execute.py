@@ -61,12 +61,27 @@ def execute(
     return notebook
 
 
+# Notebooks that read a build of real pages from several sources (sources_sample.py), not
+# the bundled sample.
+SOURCES_NOTEBOOKS = ("04_sources_disagree.ipynb",)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", required=True, help="dataset folder, relative to the repo")
+    parser.add_argument(
+        "--sources-dataset",
+        help="the sources sample's dataset folder (notebooks/sources_sample.py), for notebook 04",
+    )
     args = parser.parse_args(argv)
     for path in notebooks():
-        execute(path, {"DATASET": args.dataset}, save=True)
+        if path.name in SOURCES_NOTEBOOKS:
+            if args.sources_dataset is None:
+                print(f"skipped {path.relative_to(REPO_DIR)}: no --sources-dataset")
+                continue
+            execute(path, {"DATASET": args.sources_dataset}, save=True)
+        else:
+            execute(path, {"DATASET": args.dataset}, save=True)
         print(f"executed {path.relative_to(REPO_DIR)}")
     return 0
 

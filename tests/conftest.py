@@ -80,3 +80,34 @@ def analyse(nlp: Language) -> Any:
         return rows
 
     return run
+
+
+def _sources_sample() -> Any:
+    """``notebooks/sources_sample.py`` (a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "sources_sample", REPO / "notebooks" / "sources_sample.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def sources_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The eleven drugs of the labelled cross-source pairs, read from the shared real corpus
+    archive and built once per session (what ``make notebooks`` builds for notebook 04)."""
+    from extract.dataset.build import build
+    from extract.dataset.config import BuildConfig
+
+    sample = _sources_sample()
+    archive = Path(sample.ARCHIVE)
+    shared_dir(archive.parent)
+    root = tmp_path_factory.mktemp("sources")
+    pages = root / "pages"
+    assert sample.extract_pages(archive, pages) >= 90
+    out = root / "output" / "sources-sample"
+    build([pages], out, BuildConfig(n_process=2), progress=False)
+    return out

@@ -18,6 +18,8 @@ from extract.read.inputs import SAMPLE_CORPUS_DIR
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 NAMES = ["01_explore_claims.ipynb", "02_review_progress.ipynb", "03_evaluation_set.ipynb"]
+# Reads a build of real pages from several sources (notebooks/sources_sample.py).
+SOURCES = "04_sources_disagree.ipynb"
 
 
 def _runner() -> ModuleType:
@@ -53,15 +55,17 @@ def _outputs(notebook: nbformat.NotebookNode) -> list[list[Any]]:
 
 
 def test_the_runner_finds_every_notebook() -> None:
-    assert [path.name for path in RUNNER.notebooks()] == NAMES
+    assert [path.name for path in RUNNER.notebooks()] == [*NAMES, SOURCES]
+    assert (SOURCES,) == RUNNER.SOURCES_NOTEBOOKS
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [*NAMES, SOURCES])
 def test_committed_notebooks_have_outputs_and_defaults(name: str) -> None:
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     nbformat.validate(notebook)
     (parameters,) = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
-    assert 'DATASET = "output/"' in parameters.source
+    default = 'DATASET = "output/sources-sample/"' if name == SOURCES else 'DATASET = "output/"'
+    assert default in parameters.source
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code)
     outputs = [o for c in code for o in c.outputs]
@@ -103,3 +107,13 @@ def test_saved_outputs_match_a_fresh_run_of_the_sample(tmp_path: Path, nlp: Any)
 def test_an_unknown_parameter_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no parameter"):
         RUNNER.execute(NOTEBOOKS / NAMES[0], {"DATASETS": "x"}, cwd=tmp_path)
+
+
+def test_the_sources_notebook_runs_and_its_saved_outputs_match(sources_build: Path) -> None:
+    # sources_build is ROOT/output/sources-sample, as `make notebooks` lays it out.
+    root = sources_build.parent.parent
+    copy = root / SOURCES
+    shutil.copy(NOTEBOOKS / SOURCES, copy)
+    fresh = RUNNER.execute(copy, {"DATASET": "output/sources-sample/"}, cwd=root)
+    committed = nbformat.read(NOTEBOOKS / SOURCES, as_version=4)
+    assert _outputs(fresh) == _outputs(committed), f"{SOURCES}: run `make notebooks`"

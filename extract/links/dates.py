@@ -69,10 +69,22 @@ def _interval(match: re.Match[str]) -> tuple[float, float] | None:
     return float(year), float(year + 1)
 
 
+# A year that names a law or treaty ("Misuse of Drugs Act 1971", "the 1961 Single
+# Convention") dates no event of the drug.
+_NAMING_YEAR = re.compile(
+    r"\b(?:act|acts|convention|regulations?|law|ordinance|order)(?:\s+of)?\s*,?\s*$", re.I
+)
+_NAMED_BY_YEAR = re.compile(r"^\s*(?:single\s+)?(?:convention|act|regulations?|law)\b", re.I)
+
+
 def date_facts(text: str, char_start: int) -> list[Fact]:
     """Every date of a claim, as a ``date`` fact (an interval of decimal years)."""
     facts = []
     for match in _DATE.finditer(text):
+        if _NAMING_YEAR.search(text[max(0, match.start() - 20) : match.start()]) or (
+            _NAMED_BY_YEAR.match(text[match.end() : match.end() + 30])
+        ):
+            continue
         interval = _interval(match)
         if interval is None:
             continue

@@ -8,13 +8,16 @@ from typing import Any
 
 # "Onset: 15 - 60 minutes", "**Common:** 100-250mg", "Total | 3 - 5 hours".
 _LABEL_LINE = re.compile(r"^\W*[A-Za-z][\w /().,-]{0,40}?\W*[:|]")
-# A claim of at most this many words is a value line ("6 - 10 hours", "Light 50mg+").
-_VALUE_LINE_WORDS = 8
+# A value line: a number first, and short ("6 - 10 hours", "23-215 hours").
+_VALUE_LINE = re.compile(r"^\W*[~≈<>]?\s*\d")
+_VALUE_LINE_WORDS = 6
 
 
 def value_form(text: str) -> str:
     """ "labelled" for a value a page lists ("Onset: 15 - 60 minutes"), else "sentence"."""
-    listed = bool(_LABEL_LINE.match(text)) or len(text.split()) <= _VALUE_LINE_WORDS
+    listed = bool(_LABEL_LINE.match(text)) or (
+        bool(_VALUE_LINE.match(text)) and len(text.split()) <= _VALUE_LINE_WORDS
+    )
     return "labelled" if listed else "sentence"
 
 

@@ -47,7 +47,7 @@ _NUMBER = (
 
 
 # Bumped when the reading of facts changes for the same words, so cached rows are not reused.
-FACT_RULES_VERSION = "facts.v3"
+FACT_RULES_VERSION = "facts.v6"
 
 
 def terms_digest() -> str:
@@ -74,6 +74,7 @@ class Terms:
     statuses: tuple[tuple[re.Pattern[str], str], ...]
     quantity: re.Pattern[str]
     time_units: Mapping[str, float]
+    plausible_s: Mapping[str, float]
     mass_units: Mapping[str, float]
     other_units: Mapping[str, str]
 
@@ -100,7 +101,8 @@ def fact_terms() -> Terms:
     unit = "(?:" + _alternation(units) + r")(?![\w])"
     # "15 - 60 minutes", "30 min - 2 hours", "100-250mg", "300 mg +", "up to 6 hours", "~1 h".
     quantity = re.compile(
-        rf"(?P<bound>\bup to|\bless than|\bunder|\bwithin|\bover|\bmore than|\babove|>|<|≥|≤)?\s*"
+        rf"(?P<bound>\bup to|\bno more than|\bnot more than|\bat most|\bless than|\bunder|\bwithin"
+        rf"|\bat least|\bover|\bmore than|\babove|>|<|≥|≤)?\s*"
         rf"[~≈]?\s*(?P<low>{_NUMBER})\s*(?P<low_unit>{unit})?"
         rf"(?:\s*(?:-|–|—|to|or|(?<=\d )and|(?<=[a-z] )and)\s*[~≈]?\s*(?P<high>{_NUMBER}))?"
         rf"\s*(?P<unit>{unit})"
@@ -127,6 +129,7 @@ def fact_terms() -> Terms:
         statuses=statuses,
         quantity=quantity,
         time_units={k.lower(): float(v) for k, v in data["time_units"].items()},
+        plausible_s={k: float(v) for k, v in data["plausible_ranges_s"].items()},
         mass_units={k.lower(): float(v) for k, v in data["mass_units"].items()},
         other_units={k.lower(): v for k, v in data["other_units"].items()},
     )

@@ -169,6 +169,9 @@ def _quantity_facts(
             kind = "dose"
         if kind is None or not _kind_allows(kind, quantity.unit):
             continue
+        longest = terms.plausible_s.get(kind)
+        if longest is not None and (quantity.high or quantity.low or 0) > longest:
+            continue  # "a duration of 6 weeks" is a trial's length, not the drug's effect
         level = kind.split(":", 1)[1] if kind.startswith("dose:") else None
         kind = "dose" if kind.startswith("dose") else kind
         if kind == "dose" and level is None:

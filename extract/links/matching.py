@@ -39,18 +39,34 @@ import numpy as np
 from scipy import sparse
 
 from extract.links.clusters import ENTITY_PREFIX, _Index, _variant_heads, claim_terms
+from extract.links.fact_record import value_form
+from extract.links.fact_terms import fact_terms, find_phrases
 
 # Text similarity (weighted Dice of terms) at or above which two claims state one
 # proposition, and at or above which a negated and an asserted claim contradict.
 SAME_MIN_SIMILARITY = 0.66
 POLARITY_MIN_SIMILARITY = 0.5
+# Off: an audit of 21 sampled polarity links found none right ("little or no metabolism" vs
+# "negligible metabolism": a "no" that agrees). Opposite polarity still never links "same".
+POLARITY_LINKS = False
 # Two claims this similar that both give dates speak of one event: the dates decide.
-DATE_MIN_SIMILARITY = 0.3
-# Values said in running text are compared only between claims this similar (by how many
-# of the two values are in running text: one, two).
+DATE_MIN_SIMILARITY = 0.35
+# ... and to contradict, this similar: different events of one history ("filed" and
+# "granted", "proposed" and "announced") are dated differently in claims that look alike.
+DATE_CONTRADICTION_MIN_SIMILARITY = 0.5
+# Values said in running text agree only between claims this similar (by how many of the
+# two values are in running text: one, two), and never contradict: a number in running text
+# often measures something else (a trial's length, a comedown, a level in spinal fluid).
 FACT_SENTENCE_MIN_SIMILARITY = {1: 0.05, 2: 0.1}
-# Blocks: a claim is compared under at most this many of its subjects.
-_MAX_SUBJECTS = 3
+# A reference entry, not a statement: "Smith J, et al. (2005). … J Pharmacol. 12(3):45-67."
+_REFERENCE = re.compile(
+    r"\bet al\b|\bdoi\b|\bISBN\b|\bPMID\b|\bRetrieved\b|\bArchived\b|\bpp?\.\s*\d"
+    r"|\bVol\.?\s*\d|\b\d+\s*\(\d+\)\s*:\s*\d+|\(\d{4}[a-z]?\)\.",
+    re.I,
+)
+# Claims of fewer words are headings or link labels ("**ssris**", "Opioids"): the same words
+# on two pages say nothing of one proposition.
+_TEXT_MIN_WORDS = 5
 # Values this close (relative to the larger) count as overlapping: pages round.
 _ROUNDING_TOLERANCE = 0.1
 # Confidence of each way of linking, from their precision on the labelled pairs.
@@ -63,7 +79,7 @@ CONFIDENCE = {
     ("date", "contradicts"): 0.75,
 }
 _INFERRED_ROUTE_PENALTY = 0.15
-LINKING_VERSION = "links.v1"
+LINKING_VERSION = "links.v3"
 
 
 @dataclass(frozen=True)
@@ -124,6 +140,10 @@ def _ranges_overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     a_low, a_high = float(a["low"]), math.inf if a["high"] is None else float(a["high"])
     b_low, b_high = float(b["low"]), math.inf if b["high"] is None else float(b["high"])
     slack = _ROUNDING_TOLERANCE * max(a_low, b_low, 1e-9)
+    if a_high == math.inf and b_high == math.inf:
+        # "Heavy: 200 mg+" and "Heavy: 150 mg+" state where the level starts: they agree
+        # only when those starts do.
+        return abs(a_low - b_low) <= slack
     return a_low <= b_high + slack and b_low <= a_high + slack
 
 
@@ -182,11 +202,34 @@ def compare_facts(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str]
 
 
 def blocks_by_subject(claims: Sequence[Mapping[str, Any]]) -> dict[str, list[int]]:
+    """Claims by the drug they speak of first. Reference entries are left out (their years
+    and titles repeat across pages without stating a fact), and so is a text that appears on
+    pages of several drugs (a test kit's advert, a template warning whose "it" differs)."""
+    subjects_of: dict[str, set[str]] = defaultdict(set)
+    for claim in claims:
+        if claim["subject"]:
+            subjects_of[_normalized(claim["text"])].add(claim["subject"][0])
     blocks: dict[str, list[int]] = defaultdict(list)
     for position, claim in enumerate(claims):
-        for subject in list(claim["subject"])[:_MAX_SUBJECTS]:
-            blocks[subject].append(position)
+        if not claim["subject"] or _REFERENCE.search(str(claim["text"])):
+            continue
+        if len(subjects_of[_normalized(claim["text"])]) > 1 and _is_prose(claim["text"]):
+            continue  # the same sentence on pages of several drugs: a site's boilerplate
+        blocks[claim["subject"][0]].append(position)
     return blocks
+
+
+def _is_prose(text: Any) -> bool:
+    """A sentence, not a value line ("Onset: 15 - 60 minutes" recurs across drugs)."""
+    return len(str(text).split()) >= _BOILERPLATE_MIN_WORDS and value_form(str(text)) != "labelled"
+
+
+# Sentences of at least this many words repeated on pages of several drugs are boilerplate.
+_BOILERPLATE_MIN_WORDS = 8
+
+
+def _normalized(text: Any) -> str:
+    return " ".join(str(text).lower().split())
 
 
 # Conditions under which a dose is comparable without a level ("the maximum daily dose",
@@ -218,6 +261,20 @@ def _comparable(fact: Mapping[str, Any]) -> bool:
     return fact["low"] is not None
 
 
+def _speaks_of(claim: Mapping[str, Any], subject: str) -> bool:
+    """Whether a claim names its subject ("Methadone is …"), refers to it ("In Australia,
+    it is …") or is a labelled line ("**Canada:** …")."""
+    text = str(claim["text"])
+    return bool(
+        re.search(r"(?<!\w)" + re.escape(subject) + r"(?!\w)", text, re.I)
+        or _OPENS_ON_PRONOUN.search(text)
+        or value_form(text) == "labelled"
+    )
+
+
+_OPENS_ON_PRONOUN = re.compile(r"\b(?:it|its|this (?:drug|substance|medication))\b", re.I)
+
+
 def _usual_route(claims: Sequence[Mapping[str, Any]], block: Sequence[int]) -> str | None:
     routes = Counter(
         fact["route"]
@@ -244,6 +301,10 @@ def _fact_links(
         for fact in claims[position]["facts"]:
             if not _comparable(fact):
                 continue
+            if fact["kind"] == "legal_status" and not _speaks_of(claims[position], subject):
+                continue  # "penalties for Class A drugs": a status, but of no drug in particular
+            if fact["kind"] == "legal_status":
+                fact = {**fact, "form": "labelled"}  # a status of the drug itself, stated
             inferred = (
                 fact["route"] is None and usual is not None and fact["kind"] != "legal_status"
             )
@@ -275,6 +336,8 @@ def _fact_links(
     needed = sorted({pair for pair, sentences, _, _ in pending if sentences})
     scores = dict(zip(needed, similarity(needed), strict=True)) if needed else {}
     for pair, sentences, key, verdict in pending:
+        if sentences and verdict[0] == "contradicts":
+            continue  # audited: most such "contradictions" were values of other things
         if sentences and scores[pair] < FACT_SENTENCE_MIN_SIMILARITY[sentences]:
             continue
         verdicts[pair][key].append(verdict)
@@ -322,7 +385,7 @@ class CharVectors:
     (``benchmarks/similarity_options.py``): it meets spelling variants, inflections and
     compounds that word terms miss. Document frequencies are counted over every claim of the
     build once; the vectors of a block are made when it is compared (a claim is in at most
-    ``_MAX_SUBJECTS`` blocks), so the build never holds every vector at once. Grams are
+    one block), so the build never holds every vector at once. Grams are
     hashed with CRC-32 (stable across processes, unlike ``hash``) into ``_GRAM_BUCKETS``.
     """
 
@@ -394,6 +457,12 @@ def _similar_pairs(
     return found
 
 
+def _places(claim: Mapping[str, Any]) -> frozenset[str]:
+    terms = fact_terms()
+    found = find_phrases(terms.jurisdictions, terms.jurisdiction_of, str(claim["text"]))
+    return frozenset(place for _, _, place in found)
+
+
 def _dates(claim: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [fact for fact in claim["facts"] if fact["kind"] == "date"]
 
@@ -452,9 +521,10 @@ def _text_links(
         if (a, b) in skip or claims[a]["doc_id"] == claims[b]["doc_id"]:
             continue
         score = min(score, 1.0)
+        words = min(len(str(claims[a]["text"]).split()), len(str(claims[b]["text"]).split()))
         negators = _negators(claims[a]["text"]), _negators(claims[b]["text"])
         if len(negators[0]) % 2 != len(negators[1]) % 2:
-            if score >= POLARITY_MIN_SIMILARITY:
+            if POLARITY_LINKS and score >= POLARITY_MIN_SIMILARITY and words >= _TEXT_MIN_WORDS:
                 cue = negators[0][0] if len(negators[0]) % 2 else negators[1][0]
                 reason = (
                     f'opposite polarity: one says "{cue}" where the other asserts '
@@ -476,11 +546,21 @@ def _text_links(
             continue
         dates = _dates(claims[a]), _dates(claims[b])
         if dates[0] and dates[1]:
-            if score >= DATE_MIN_SIMILARITY:
-                links.append(_date_link(a, b, subject, dates, score))
+            # One event only where the places agree: "approved in the US in 1998" is no
+            # evidence about "launched in the UK in 2002". Dates agree where one names no
+            # place or both name one in common; they contradict only under the same places.
+            places = _places(claims[a]), _places(claims[b])
+            if score >= DATE_MIN_SIMILARITY and (
+                places[0] == places[1] or not places[0] or not places[1] or places[0] & places[1]
+            ):
+                dated = _date_link(a, b, subject, dates, score)
+                if dated.relation == "same" or (
+                    score >= DATE_CONTRADICTION_MIN_SIMILARITY and places[0] == places[1]
+                ):
+                    links.append(dated)
             continue
         both_state_values = bool(claims[a]["facts"]) and bool(claims[b]["facts"])
-        if both_state_values or score < SAME_MIN_SIMILARITY:
+        if both_state_values or score < SAME_MIN_SIMILARITY or words < _TEXT_MIN_WORDS:
             continue
         links.append(
             Link(
@@ -556,9 +636,11 @@ def linking_digest(inputs: Any) -> str:
     digest = hashlib.sha256(clustering_digest(inputs).encode())
     digest.update(
         f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}"
-        f"\x1f{DATE_MIN_SIMILARITY}\x1f{sorted(FACT_SENTENCE_MIN_SIMILARITY.items())}".encode()
+        f"\x1f{DATE_MIN_SIMILARITY}\x1f{DATE_CONTRADICTION_MIN_SIMILARITY}\x1f{POLARITY_LINKS}"
+        f"\x1f{sorted(FACT_SENTENCE_MIN_SIMILARITY.items())}".encode()
     )
     digest.update(repr(sorted(CONFIDENCE.items())).encode())
+    digest.update(_REFERENCE.pattern.encode())
     return digest.hexdigest()
 
 

@@ -62,9 +62,19 @@ def read_quantities(text: str, terms: Terms) -> list[Quantity]:
         )
         # "within 45 to 60 minutes" is the range; "within 30 minutes" is up to 30.
         bound = (match.group("bound") or "").lower() if match.group("high") is None else ""
-        if bound in ("up to", "less than", "under", "within", "<", "≤"):
+        if bound in (
+            "up to",
+            "no more than",
+            "not more than",
+            "at most",
+            "less than",
+            "under",
+            "within",
+            "<",
+            "≤",
+        ):
             low = 0.0
-        elif bound in ("over", "more than", "above", ">", "≥") or match.group("open"):
+        elif bound in ("at least", "over", "more than", "above", ">", "≥") or match.group("open"):
             high = None
         if high is not None and high < low and match.group("low_unit") is None and name == "s":
             # "45 to 1 hour": the first number is in the next smaller unit (minutes).

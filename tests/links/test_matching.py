@@ -62,15 +62,25 @@ PAIRS: list[tuple[str, str, str | None]] = [
         "contradicts",
     ),
     (
-        "Methadone is Schedule II in Canada.",
-        "**Canada:** Methadone is a Schedule I Controlled Substance.",
+        "Tramadol is Schedule II in Canada.",
+        "**Canada:** Tramadol is a Schedule I Controlled Substance.",
         "contradicts",
     ),
+    # Opposite polarity is never "same"; it makes no contradiction either (off: measured wrong).
     (
         "Possession is illegal without a prescription.",
         "Possession is not illegal without a prescription.",
-        "contradicts",
+        None,
     ),
+    # A status of no drug in particular is no status of the subject.
+    (
+        "Tramadol is a Class A drug in the United Kingdom.",
+        "Penalties for Class A drugs in the United Kingdom are severe.",
+        None,
+    ),
+    # Open-ended levels state where the level starts.
+    ("Heavy: 200 mg +", "**Heavy:** 150mg+", "contradicts"),
+    ("Heavy: 200 mg +", "**Heavy:** 190mg+", "same"),
     # Hard negatives: same words, another condition or kind.
     ("Light: 25 - 100 mg", "Threshold: 25 mg", None),
     ("Light: 25 - 100 mg", "Strong: 250 - 300 mg", None),
