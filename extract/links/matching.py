@@ -51,13 +51,10 @@ POLARITY_MIN_SIMILARITY = 0.5
 POLARITY_LINKS = False
 # Two claims this similar that both give dates speak of one event: the dates decide.
 DATE_MIN_SIMILARITY = 0.35
-# ... and to contradict, this similar: different events of one history ("filed" and
-# "granted", "proposed" and "announced") are dated differently in claims that look alike.
-DATE_CONTRADICTION_MIN_SIMILARITY = 0.5
 # Values said in running text agree only between claims this similar (by how many of the
 # two values are in running text: one, two), and never contradict: a number in running text
 # often measures something else (a trial's length, a comedown, a level in spinal fluid).
-FACT_SENTENCE_MIN_SIMILARITY = {1: 0.05, 2: 0.1}
+FACT_SENTENCE_MIN_SIMILARITY = {1: 0.2, 2: 0.3}
 # A reference entry, not a statement: "Smith J, et al. (2005). … J Pharmacol. 12(3):45-67."
 _REFERENCE = re.compile(
     r"\bet al\b|\bdoi\b|\bISBN\b|\bPMID\b|\bRetrieved\b|\bArchived\b|\bpp?\.\s*\d"
@@ -79,7 +76,7 @@ CONFIDENCE = {
     ("date", "contradicts"): 0.75,
 }
 _INFERRED_ROUTE_PENALTY = 0.15
-LINKING_VERSION = "links.v3"
+LINKING_VERSION = "links.v4"
 
 
 @dataclass(frozen=True)
@@ -160,10 +157,14 @@ def _statuses_agree(a: str, b: str) -> bool | None:
     a_specific, b_specific = a_head in _SPECIFIC, b_head in _SPECIFIC
     if a_specific and b_specific:
         return False if a_head == b_head else None  # schedule II vs class A: two systems
-    if (a_specific or a in _CONTROLLED) and b in _FREE:
+    # Only a named schedule or class conflicts with "unscheduled": audits found generic words
+    # ("legal barriers", "controlled manner") read as statuses too often to call a conflict.
+    if a_specific and b == "unscheduled":
         return False
-    if (b_specific or b in _CONTROLLED) and a in _FREE:
+    if b_specific and a == "unscheduled":
         return False
+    if (a in _CONTROLLED and b in _FREE) or (b in _CONTROLLED and a in _FREE):
+        return None
     if (a_specific and b in _CONTROLLED) or (b_specific and a in _CONTROLLED):
         return True
     if {a, b} == _FREE:
@@ -193,6 +194,8 @@ def compare_facts(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str]
         reason = f"{label}: {describe_value(a)} vs {describe_value(b)} ({verdict})"
         return ("same" if agree else "contradicts"), reason
     overlap = _ranges_overlap(a, b)
+    if overlap and (a["low"] == 0 or b["low"] == 0):
+        return None  # "up to 3 days" holds every shorter time: it confirms none
     verdict = "ranges overlap" if overlap else "no overlap"
     reason = f"{label} {describe_value(a)} vs {describe_value(b)}: {verdict}"
     return ("same" if overlap else "contradicts"), reason
@@ -205,16 +208,22 @@ def blocks_by_subject(claims: Sequence[Mapping[str, Any]]) -> dict[str, list[int
     """Claims by the drug they speak of first. Reference entries are left out (their years
     and titles repeat across pages without stating a fact), and so is a text that appears on
     pages of several drugs (a test kit's advert, a template warning whose "it" differs)."""
-    subjects_of: dict[str, set[str]] = defaultdict(set)
+    # A document's subject: the one its claims speak of most.
+    by_doc: dict[str, Counter[str]] = defaultdict(Counter)
     for claim in claims:
         if claim["subject"]:
-            subjects_of[_normalized(claim["text"])].add(claim["subject"][0])
+            by_doc[claim["doc_id"]][claim["subject"][0]] += 1
+    page_subject = {doc: counts.most_common(1)[0][0] for doc, counts in by_doc.items()}
+    subjects_of: dict[str, set[str]] = defaultdict(set)
+    for claim in claims:
+        if claim["doc_id"] in page_subject:
+            subjects_of[_normalized(claim["text"])].add(page_subject[claim["doc_id"]])
     blocks: dict[str, list[int]] = defaultdict(list)
     for position, claim in enumerate(claims):
         if not claim["subject"] or _REFERENCE.search(str(claim["text"])):
             continue
         if len(subjects_of[_normalized(claim["text"])]) > 1 and _is_prose(claim["text"]):
-            continue  # the same sentence on pages of several drugs: a site's boilerplate
+            continue  # the same sentence on pages about several drugs: a site's boilerplate
         blocks[claim["subject"][0]].append(position)
     return blocks
 
@@ -259,6 +268,10 @@ def _comparable(fact: Mapping[str, Any]) -> bool:
     if fact["kind"] == "legal_status":
         return fact["jurisdiction"] is not None and fact["status"] is not None
     return fact["low"] is not None
+
+
+def _names(claim: Mapping[str, Any], subject: str) -> bool:
+    return bool(re.search(r"(?<!\w)" + re.escape(subject) + r"(?!\w)", str(claim["text"]), re.I))
 
 
 def _speaks_of(claim: Mapping[str, Any], subject: str) -> bool:
@@ -351,13 +364,12 @@ def _fact_links(
                 outcome = (relation, reason, inferred, route, str(key[0]))
         assert outcome is not None
         relation, reason, inferred, route, kind = outcome
-        dates = _dates(claims[a]), _dates(claims[b])
-        if kind == "legal_status" and relation == "same" and dates[0] and dates[1]:
-            # One status from two dates: when it took effect is the claim.
-            dated = _date_link(a, b, subject, dates, 0.0)
-            if dated.relation == "contradicts":
-                relation = "contradicts"
-                reason = f"{reason}, but {dated.reason.split(' (text similarity')[0]}"
+        if (
+            kind == "legal_status"
+            and relation == "contradicts"
+            and not (_names(claims[a], subject) and _names(claims[b], subject))
+        ):
+            continue  # "it has been listed as Schedule III": its "it" may be a precursor
         if inferred:
             reason += (
                 f" (route not stated on one page; taken as {route}, the usual route of the others)"
@@ -554,9 +566,9 @@ def _text_links(
                 places[0] == places[1] or not places[0] or not places[1] or places[0] & places[1]
             ):
                 dated = _date_link(a, b, subject, dates, score)
-                if dated.relation == "same" or (
-                    score >= DATE_CONTRADICTION_MIN_SIMILARITY and places[0] == places[1]
-                ):
+                # Dates that differ are no contradiction: audits found them mostly two steps
+                # of one history ("listed" and "in force", "proposed" and "announced").
+                if dated.relation == "same":
                     links.append(dated)
             continue
         both_state_values = bool(claims[a]["facts"]) and bool(claims[b]["facts"])
@@ -636,7 +648,7 @@ def linking_digest(inputs: Any) -> str:
     digest = hashlib.sha256(clustering_digest(inputs).encode())
     digest.update(
         f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}"
-        f"\x1f{DATE_MIN_SIMILARITY}\x1f{DATE_CONTRADICTION_MIN_SIMILARITY}\x1f{POLARITY_LINKS}"
+        f"\x1f{DATE_MIN_SIMILARITY}\x1f{POLARITY_LINKS}"
         f"\x1f{sorted(FACT_SENTENCE_MIN_SIMILARITY.items())}".encode()
     )
     digest.update(repr(sorted(CONFIDENCE.items())).encode())
