@@ -150,7 +150,9 @@ def _parser() -> argparse.ArgumentParser:
         "--pairs",
         type=Path,
         default=None,
-        help="JSONL of claim pairs labelled same/different: scores the clusters",
+        help="JSONL of claim pairs: labelled same/contradicts/different by offsets (scores "
+        "claim_links.parquet: precision and recall of same and of contradicts), or same/not "
+        "by text (scores the clusters)",
     )
     eval_cmd.add_argument(
         "--dataset", type=Path, default=DEFAULT_OUT_DIR, help="built dataset (default: output/)"

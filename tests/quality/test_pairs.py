@@ -14,14 +14,16 @@ from extract.quality.pairs import score_pairs
 from tests.conftest import FIXTURES
 
 PAIRS = FIXTURES / "cross_source_pairs.jsonl"
-# The issue's targets where they are met, today's figures (a floor) where they are not:
-# contradiction recall is 0.31 against a target of 0.60 (most missed contradictions are
-# judgements in words, "fast" vs "intermediate onset", that no value or negation shows).
+# The issue's targets where they are met (precision), today's figures as a floor where they
+# are not: same recall 0.61 (target 0.70) and contradiction recall 0.15 (target 0.60). The
+# rules were made stricter after audits of links on the pages at large found most of the
+# looser rules' contradictions wrong; most missed contradictions are judgements in words
+# ("fast" vs "intermediate onset") that no value shows.
 FLOORS = {
     ("same", "precision"): 0.90,
-    ("same", "recall"): 0.70,
+    ("same", "recall"): 0.60,
     ("contradicts", "precision"): 0.85,
-    ("contradicts", "recall"): 0.30,
+    ("contradicts", "recall"): 0.14,
 }
 
 
@@ -57,7 +59,7 @@ def test_every_contradiction_says_why_in_checkable_words(sources_build: Path) ->
     for link in against:
         assert link["claim_id_a"] != link["claim_id_b"]
         assert link["source_file_a"] != link["source_file_b"]
-        assert " vs " in link["reason"] or link["reason"].startswith("opposite polarity")
+        assert " vs " in link["reason"]
     facts = [link for link in against if link["method"] == "fact"]
     assert any(" min" in link["reason"] or " h" in link["reason"] for link in facts)
 
