@@ -1,46 +1,46 @@
 """Claims across sources: which state the same proposition, which contradict each other.
 
-Claims are compared only within a block of claims about one subject (a drug), and only
-across sources (different documents), so the cost grows with the corpus rather than its
-square. Within a block, three tests, the first that applies decides:
+Claims are compared only within a block of claims about one subject (the drug a claim speaks
+of first), and only across documents, so the cost grows with the corpus rather than its
+square. Reference entries and sentences repeated on pages about several drugs (a site's
+boilerplate) stay out. Within a block, the first test that applies decides:
 
 1. **Facts.** Two claims stating a value of one kind under the same conditions (onset for
-   the same route, the common dose, the legal status in one country, …) are compared on
-   the values: ranges that overlap are the same fact, disjoint ranges or conflicting
-   statuses a contradiction. A value whose page gives no route is taken to be for the
-   route every other source of the block gives, when they all give one, at a lower
-   confidence.
-2. **Polarity.** Two claims that say the same words (text similarity at least
-   ``POLARITY_MIN_SIMILARITY``) where one negates what the other asserts contradict.
-3. **Text.** Otherwise two claims whose wording is similar enough (at least
-   ``SAME_MIN_SIMILARITY``) state the same proposition. Claims that both state values
-   that the facts test could not pair are not linked on wording: their numbers differ in
-   kind ("Light: 25 - 100 mg" and "Threshold: 25 mg" share every word but one).
-
-Text similarity is the weighted Dice coefficient of the claims' stance-free terms (see
-:mod:`extract.links.clusters`), the option that measured best on the labelled pairs
-(``benchmarks/similarity_options.py``); candidate pairs come from the rare-term prefix
-index, so only pairs that can reach the threshold are scored.
+   one route, the common dose, the legal status in one country, the same qualifiers) are
+   compared on the values (:mod:`extract.links.fact_comparison`). A value whose page gives
+   no route is taken for the route the block states most often, at lower confidence. A
+   value said in running text agrees only with a claim that shares wording and never
+   contradicts: audits of links on real pages found such numbers mostly measure something
+   else. A legal status must be the subject's own ("Methadone is …", not "penalties for
+   Class A drugs").
+2. **Dates.** Two similar claims that date one event under the same places agree when the
+   dates overlap; differing dates make no contradiction (audits: mostly two steps of one
+   history, "listed" and "in force").
+3. **Text.** Otherwise two claims of at least a few words whose character 3-5-gram TF-IDF
+   cosine is at least ``SAME_MIN_SIMILARITY`` state the same proposition
+   (:mod:`extract.links.text_similarity`), unless one negates what the other asserts. Claims
+   that both state values the facts test could not pair are not linked on wording ("Light:
+   25 - 100 mg" and "Threshold: 25 mg" share every word but one). Polarity links (the same
+   words, one negated) are off: an audit found none of 21 right.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
-
-import numpy as np
-from scipy import sparse
+from typing import TYPE_CHECKING, Any
 
 from extract.links.clusters import ENTITY_PREFIX, _Index, _variant_heads, claim_terms
+from extract.links.fact_comparison import compare_facts
 from extract.links.fact_record import value_form
 from extract.links.fact_terms import fact_terms, find_phrases
+from extract.links.text_similarity import CharVectors, row_similarity, similar_pairs
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 # Text similarity (weighted Dice of terms) at or above which two claims state one
 # proposition, and at or above which a negated and an asserted claim contradict.
@@ -64,8 +64,6 @@ _REFERENCE = re.compile(
 # Claims of fewer words are headings or link labels ("**ssris**", "Opioids"): the same words
 # on two pages say nothing of one proposition.
 _TEXT_MIN_WORDS = 5
-# Values this close (relative to the larger) count as overlapping: pages round.
-_ROUNDING_TOLERANCE = 0.1
 # Confidence of each way of linking, from their precision on the labelled pairs.
 CONFIDENCE = {
     ("fact", "same"): 0.9,
@@ -95,110 +93,6 @@ class Link:
 def link_id_for(claim_a: str, claim_b: str) -> str:
     first, second = sorted((claim_a, claim_b))
     return "l" + hashlib.sha256(f"link\x1f{first}\x1f{second}".encode()).hexdigest()[:16]
-
-
-# ---------------------------------------------------------------------------- values
-
-
-def _format_seconds(value: float) -> str:
-    if value >= 86400 and value % 3600 == 0 and value >= 2 * 86400:
-        return f"{value / 86400:g} d"
-    if value >= 3600:
-        return f"{value / 3600:g} h"
-    if value >= 60:
-        return f"{value / 60:g} min"
-    return f"{value:g} s"
-
-
-def describe_value(fact: Mapping[str, Any]) -> str:
-    """A fact's value in one unit, for a reason a reviewer reads ("15–60 min")."""
-    if fact["kind"] == "legal_status":
-        return str(fact["status"])
-    low, high, unit = fact["low"], fact["high"], fact["unit"]
-
-    def one(value: float) -> str:
-        return _format_seconds(value) if unit == "s" else f"{value:g} {unit}"
-
-    if high is None:
-        return f"{one(low)} or more"
-    if low == high:
-        return one(low)
-    if low == 0:
-        return f"up to {one(high)}"
-    if unit == "s":
-        low_text, high_text = _format_seconds(low), _format_seconds(high)
-        if low_text.split()[1] == high_text.split()[1]:
-            return f"{low_text.split()[0]}–{high_text}"
-        return f"{low_text} – {high_text}"
-    return f"{low:g}–{high:g} {unit}"
-
-
-def _ranges_overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    a_low, a_high = float(a["low"]), math.inf if a["high"] is None else float(a["high"])
-    b_low, b_high = float(b["low"]), math.inf if b["high"] is None else float(b["high"])
-    slack = _ROUNDING_TOLERANCE * max(a_low, b_low, 1e-9)
-    if a_high == math.inf and b_high == math.inf:
-        # "Heavy: 200 mg+" and "Heavy: 150 mg+" state where the level starts: they agree
-        # only when those starts do.
-        return abs(a_low - b_low) <= slack
-    return a_low <= b_high + slack and b_low <= a_high + slack
-
-
-_SPECIFIC = ("schedule", "class", "anlage")
-_CONTROLLED = frozenset({"controlled"})
-_FREE = frozenset({"unscheduled", "legal"})
-
-
-def _statuses_agree(a: str, b: str) -> bool | None:
-    """True: the same status; False: conflicting; None: not comparable (other aspects)."""
-    if a == b:
-        return True
-    a_head, b_head = a.split(" ")[0], b.split(" ")[0]
-    a_specific, b_specific = a_head in _SPECIFIC, b_head in _SPECIFIC
-    if a_specific and b_specific:
-        return False if a_head == b_head else None  # schedule II vs class A: two systems
-    # Only a named schedule or class conflicts with "unscheduled": audits found generic words
-    # ("legal barriers", "controlled manner") read as statuses too often to call a conflict.
-    if a_specific and b == "unscheduled":
-        return False
-    if b_specific and a == "unscheduled":
-        return False
-    if (a in _CONTROLLED and b in _FREE) or (b in _CONTROLLED and a in _FREE):
-        return None
-    if (a_specific and b in _CONTROLLED) or (b_specific and a in _CONTROLLED):
-        return True
-    if {a, b} == _FREE:
-        return True
-    return None  # prescription only vs a schedule: both can hold
-
-
-def _conditions(fact: Mapping[str, Any]) -> str:
-    parts = [fact["route"], fact["level"] and f"{fact['level']} dose", fact["jurisdiction"]]
-    parts += list(fact["conditions"])
-    return " ".join(p for p in parts if p)
-
-
-def _kind_words(kind: str) -> str:
-    return kind.replace("_", " ").replace("half life", "half-life")
-
-
-def compare_facts(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(relation, reason) for two facts of one kind under the same conditions."""
-    where = _conditions(a)
-    label = f"{where} {_kind_words(a['kind'])}".strip()
-    if a["kind"] == "legal_status":
-        agree = _statuses_agree(str(a["status"]), str(b["status"]))
-        if agree is None:
-            return None
-        verdict = "agree" if agree else "conflict"
-        reason = f"{label}: {describe_value(a)} vs {describe_value(b)} ({verdict})"
-        return ("same" if agree else "contradicts"), reason
-    overlap = _ranges_overlap(a, b)
-    if overlap and (a["low"] == 0 or b["low"] == 0):
-        return None  # "up to 3 days" holds every shorter time: it confirms none
-    verdict = "ranges overlap" if overlap else "no overlap"
-    reason = f"{label} {describe_value(a)} vs {describe_value(b)}: {verdict}"
-    return ("same" if overlap else "contradicts"), reason
 
 
 # ---------------------------------------------------------------------------- blocks
@@ -390,85 +284,6 @@ def _negators(text: str) -> list[str]:
     return [match.group(0) for match in _NEGATOR.finditer(text)]
 
 
-class CharVectors:
-    """Character 3-5-gram TF-IDF vectors of claims (grams within words, hashed).
-
-    The text similarity that measured best on the labelled pairs among the offline options
-    (``benchmarks/similarity_options.py``): it meets spelling variants, inflections and
-    compounds that word terms miss. Document frequencies are counted over every claim of the
-    build once; the vectors of a block are made when it is compared (a claim is in at most
-    one block), so the build never holds every vector at once. Grams are
-    hashed with CRC-32 (stable across processes, unlike ``hash``) into ``_GRAM_BUCKETS``.
-    """
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        self._texts = texts
-        frequency = np.zeros(_GRAM_BUCKETS + 1, dtype=np.int32)
-        for text in texts:
-            grams = np.fromiter(set(_claim_grams(text)), dtype=np.int64)
-            frequency[grams] += 1
-        self._idf = (np.log((1 + len(texts)) / (1 + frequency)) + 1).astype(np.float32)
-
-    def matrix(self, positions: Sequence[int]) -> sparse.csr_matrix:
-        """The L2-normalized TF-IDF rows of these claims."""
-        indptr, indices, data = [0], [], []
-        for position in positions:
-            counts = Counter(_claim_grams(self._texts[position]))
-            grams = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = 1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-            weights = tf * self._idf[grams]
-            norm = float(np.sqrt(np.dot(weights, weights))) or 1.0
-            indices.append(grams)
-            data.append(weights / norm)
-            indptr.append(indptr[-1] + len(grams))
-        return sparse.csr_matrix(
-            (
-                np.concatenate(data) if data else np.zeros(0, np.float32),
-                np.concatenate(indices) if indices else np.zeros(0, np.int64),
-                np.asarray(indptr),
-            ),
-            shape=(len(positions), _GRAM_BUCKETS + 1),
-        )
-
-
-_GRAM_BUCKETS = (1 << 22) - 1
-_WORDS = re.compile(r"\w+")
-# Rows of a block multiplied at once: bounds the dense similarity slab (rows x block).
-_ROWS_PER_SLAB = 256
-
-
-@lru_cache(maxsize=262144)
-def _word_grams(word: str) -> tuple[int, ...]:
-    padded = f" {word} ".encode()
-    return tuple(
-        zlib.crc32(padded[i : i + n]) & _GRAM_BUCKETS
-        for n in (3, 4, 5)
-        for i in range(max(1, len(padded) - n + 1))
-    )
-
-
-def _claim_grams(text: str) -> list[int]:
-    return [g for word in _WORDS.findall(text.lower()) for g in _word_grams(word)]
-
-
-def _similar_pairs(
-    matrix: sparse.csr_matrix, block: Sequence[int], min_similarity: float
-) -> list[tuple[int, int, float]]:
-    """Pairs of the block (positions, first < second) with cosine at least ``min_similarity``
-    (``matrix``: the block's rows, in its order)."""
-    transposed = matrix.T.tocsc()
-    found = []
-    for start in range(0, len(block), _ROWS_PER_SLAB):
-        slab = (matrix[start : start + _ROWS_PER_SLAB] @ transposed).toarray()
-        rows, columns = np.nonzero(slab >= min_similarity)
-        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            i = start + row
-            if i < column:
-                a, b = block[i], block[column]
-                found.append((min(a, b), max(a, b), float(slab[row, column])))
-    return found
-
-
 def _places(claim: Mapping[str, Any]) -> frozenset[str]:
     terms = fact_terms()
     found = find_phrases(terms.jurisdictions, terms.jurisdiction_of, str(claim["text"]))
@@ -529,7 +344,7 @@ def _text_links(
     """Pairs of the block from different documents whose text similarity is at least
     ``min_similarity``: opposite polarity contradicts, the same polarity states the same."""
     links = []
-    for a, b, score in sorted(_similar_pairs(matrix, block, min_similarity)):
+    for a, b, score in sorted(similar_pairs(matrix, block, min_similarity)):
         if (a, b) in skip or claims[a]["doc_id"] == claims[b]["doc_id"]:
             continue
         score = min(score, 1.0)
@@ -609,20 +424,6 @@ def term_index(claims: Sequence[Mapping[str, Any]]) -> _Index:
     )
 
 
-def _row_similarity(
-    matrix: sparse.csr_matrix, block: Sequence[int]
-) -> Callable[[Sequence[tuple[int, int]]], Sequence[float]]:
-    """Cosines of pairs of claims of a block, from the block's rows, all at once."""
-    row = {position: number for number, position in enumerate(block)}
-
-    def similarity(pairs: Sequence[tuple[int, int]]) -> Sequence[float]:
-        first = matrix[[row[a] for a, _ in pairs]]
-        second = matrix[[row[b] for _, b in pairs]]
-        return [float(x) for x in np.asarray(first.multiply(second).sum(axis=1)).ravel()]
-
-    return similarity
-
-
 def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
     """Every link between claims of different sources (rows of claims.parquet in order,
     with ``subject`` and ``facts``)."""
@@ -632,7 +433,7 @@ def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
         if len({claims[p]["doc_id"] for p in block}) < 2:
             continue
         matrix = vectors.matrix(block)
-        facts = _fact_links(claims, block, subject, _row_similarity(matrix, block))
+        facts = _fact_links(claims, block, subject, row_similarity(matrix, block))
         for pair, link in facts.items():
             links.setdefault(pair, link)
         text_min = min(SAME_MIN_SIMILARITY, POLARITY_MIN_SIMILARITY, DATE_MIN_SIMILARITY)

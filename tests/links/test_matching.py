@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from extract.links.clusters import clusters_from_links
+from extract.links.fact_comparison import describe_value
 from extract.links.facts import claim_facts
-from extract.links.matching import describe_value, link_claims, link_rows, term_index
+from extract.links.matching import link_claims, link_rows, term_index
 
 
 def _claim(text: str, source: str, subject: str = "tramadol", **extra: Any) -> dict[str, Any]:
