@@ -279,7 +279,13 @@ def export_evalset(
 
     documents = sorted({s["doc_id"] for s in sentence_list})
     n_splits = sum(1 for name in SPLITS if ratios[name] > 0)
-    units, grouped = split_units(documents, claims, n_splits)
+    contradicting = [
+        (claims_by_id[claim_id]["doc_id"], claims_by_id[linked.claim_id]["doc_id"])
+        for claim_id in claims_by_id
+        for linked in evidence.of(claim_id)
+        if linked.relation == "contradicts"
+    ]
+    units, grouped = split_units(documents, claims, n_splits, contradicting)
     weights = Counter(row["doc_id"] for row in verification)
     split_of = assign_splits(units, weights, ratios, seed)
     dropped_claims: set[str] = set()

@@ -30,25 +30,35 @@ class _Groups:
 
 
 def split_units(
-    documents: Sequence[str], claims: Sequence[Mapping[str, Any]], n_splits: int
+    documents: Sequence[str],
+    claims: Sequence[Mapping[str, Any]],
+    n_splits: int,
+    contradicting: Iterable[tuple[str, str]] = (),
 ) -> tuple[list[list[str]], bool]:
     """Documents grouped so a cluster never spans two units; whether that held.
 
-    When the groups are too few for every split to get one, each document is its own unit
-    and the clusters that then span splits are cut later.
+    Documents whose claims contradict each other (``contradicting``: pairs of doc ids) are
+    grouped too when that still leaves a unit per split, so a REFUTES evidence sentence stays
+    in its claim's split. When the groups are too few for every split to get one, each
+    document is its own unit and the clusters that then span splits are cut later.
     """
-    groups = _Groups(documents)
-    first_doc: dict[str, str] = {}
-    for claim in claims:
-        seen = first_doc.setdefault(claim["cluster_id"], claim["doc_id"])
-        if seen != claim["doc_id"]:
-            groups.join(seen, claim["doc_id"])
-    members: dict[str, list[str]] = defaultdict(list)
-    for doc_id in documents:
-        members[groups.find(doc_id)].append(doc_id)
-    units = sorted(members.values())
-    if len(units) >= n_splits:
-        return units, True
+    pairs = list(contradicting)
+    for joined in (pairs, []):
+        groups = _Groups(documents)
+        first_doc: dict[str, str] = {}
+        for claim in claims:
+            seen = first_doc.setdefault(claim["cluster_id"], claim["doc_id"])
+            if seen != claim["doc_id"]:
+                groups.join(seen, claim["doc_id"])
+        for a, b in joined:
+            if a in groups.parent and b in groups.parent:
+                groups.join(a, b)
+        members: dict[str, list[str]] = defaultdict(list)
+        for doc_id in documents:
+            members[groups.find(doc_id)].append(doc_id)
+        units = sorted(members.values())
+        if len(units) >= n_splits:
+            return units, True
     return [[doc_id] for doc_id in documents], False
 
 

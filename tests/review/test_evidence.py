@@ -133,3 +133,15 @@ def test_the_verification_set_takes_evidence_and_a_verdict_wins(
     reviewed = _verification(again)["Onset: 15 mins"]
     assert (reviewed["label"], reviewed["label_source"]) == ("SUPPORTS", "review")
     assert len(reviewed["evidence"]) == 2  # the evidence stays for the reader
+
+
+def test_contradicting_documents_share_a_split_when_splits_allow() -> None:
+    from extract.evalset.splits import split_units
+
+    docs = ["d1", "d2", "d3", "d4"]
+    claims = [{"doc_id": d, "cluster_id": f"k{n}"} for n, d in enumerate(docs)]
+    units, grouped = split_units(docs, claims, 3, [("d1", "d2")])
+    assert grouped and ["d1", "d2"] in units and len(units) == 3
+    # Joining would leave fewer units than splits: the contradictions are not joined.
+    units, grouped = split_units(docs, claims, 4, [("d1", "d2")])
+    assert grouped and len(units) == 4
