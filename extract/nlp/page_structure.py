@@ -37,7 +37,14 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<title>[^*_]+?)(?:\*\*|__)\s*:?\s*$")
 _CAPITALS_MAX_WORDS = 6
 _LABEL_VALUE = re.compile(
-    r"^\s*(?:\*\*|__)?[^\W\d_][^:\n]{0,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*[^\s*_/]"
+    r"^\s*(?:\*\*|__|\*|_)?[^\W\d_][^:\n]{0,40}?(?:\*\*|__|\*|_)?\s*:\s*(?:\*\*|__)?\s*[^\s*_/]"
+)
+# A bold line that gives a value ("**Onset : 1 - 15 minutes Peak : 10 - 30 minutes**") is a
+# fact in bold, not a lead-in.
+_VALUE_WITH_UNIT = re.compile(
+    r":\s*~?\d[\d.,]*\s*(?:[-–]\s*\d[\d.,]*\s*)?"
+    r"(?:s|sec|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|mg|µg|ug|mcg|g|ml|%)\b",
+    re.I,
 )
 _REFERENCE_AT_END = re.compile(r"\[[^\]\n]{1,12}\]$")
 # Where the last sentence of a line starts: after a stop and any references glued to it.
@@ -112,7 +119,7 @@ def _lead_in(line: str) -> _LeadIn | None:
         level = len(line) - len(line.lstrip().lstrip("#"))
         return _LeadIn(title.rstrip(":").strip(), min(level, 6), title.endswith(":"))
     bold = _BOLD_LINE.match(line)
-    if bold:
+    if bold and not _VALUE_WITH_UNIT.search(bold.group("title")):
         title = bold.group("title").strip()
         colon = title.endswith(":") or line.rstrip().endswith(":")
         return _LeadIn(title.rstrip(":").strip(), _BOLD_LEVEL, colon)

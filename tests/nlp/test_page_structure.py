@@ -106,3 +106,24 @@ def test_lead_in_lines_are_those_followed_by_items() -> None:
 )
 def test_lead_in_type(lead_in: str, claim_type: str | None) -> None:
     assert lead_in_type(lead_in) == claim_type
+
+
+def test_a_bold_line_giving_values_is_an_item_not_a_lead_in() -> None:
+    import re
+
+    from extract.nlp.page_structure import page_lists
+
+    text = (
+        "#### Insufflated\n\n"
+        "**Onset : 1 - 15 minutes Peak : 10 - 30 minutes Duration : 3 - 5 hours**\n\n"
+        "*Normal After Effects* : 2 - 5 hrs\n\n"
+        "**Dosage:**\n- Light: 5 mg\n"
+    )
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text)]
+    items = page_lists(text, lines).items
+    leads = {text[start : text.index("\n", start)]: item.lead_in for start, item in items.items()}
+    assert leads == {
+        "**Onset : 1 - 15 minutes Peak : 10 - 30 minutes Duration : 3 - 5 hours**": "Insufflated",
+        "*Normal After Effects* : 2 - 5 hrs": "Insufflated",
+        "- Light: 5 mg": "Dosage",
+    }
