@@ -14,31 +14,11 @@ from functools import cache
 from pathlib import Path
 
 _TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "fact_terms.json"
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty-five": 45,
-    "forty five": 45,
-    "forty": 40,
-    "sixty": 60,
-    "ninety": 90,
-    "an": 1,
-    "a half": 0.5,
-    "half an": 0.5,
-}
+with _TERMS_FILE.open(encoding="utf-8") as _handle:
+    # Numbers pages write in words; read once at import, as the number pattern needs them.
+    NUMBER_WORDS: dict[str, float] = {
+        word: float(value) for word, value in json.load(_handle)["number_words"].items()
+    }
 _NUMBER = (
     r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w-])(?:"
     + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=lambda w: (-len(w), w)))
