@@ -40,7 +40,8 @@ import pyarrow.parquet as pq
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extract.links.matching import _comparable, _fact_key, _negators, term_index  # noqa: E402
+from extract.links.clusters import term_index  # noqa: E402
+from extract.links.matching import _comparable, _fact_key, _negators  # noqa: E402
 
 PAIRS = REPO / "tests" / "fixtures" / "cross_source_pairs.jsonl"
 _WORD = re.compile(r"\w+")

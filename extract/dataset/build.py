@@ -165,8 +165,8 @@ def _link_claims(
     The result is cached under the digest of everything it depends on, so a rebuild with
     unchanged claims does not link again.
     """
-    from extract.links.clusters import assignments, cluster_rows, clusters_from_links
-    from extract.links.matching import link_claims, link_rows, linking_digest, term_index
+    from extract.links.clusters import assignments, cluster_rows, clusters_from_links, term_index
+    from extract.links.matching import link_claims, link_rows, linking_digest
 
     path = folder / TABLE_FILES["claim"]
     # Only the columns linking reads, and the rest of the table only once they are freed:

@@ -1,20 +1,15 @@
-"""The same claim across sources: group claims that state one proposition into clusters.
+"""Clusters of the same claim across sources, and the terms that describe them.
 
-Pages copy and spin each other, so "blocks the NMDA receptor" turns up in several sources
-in different words. Each claim is reduced to a stance-free set of terms: entity mentions
-become their canonical names (so spun synonyms meet), citation markers, pasted spam, hedge
-and negation cues and other stance words are dropped, words are folded into synonym classes
-and crude stems, and spelling variants are merged with rapidfuzz. Two claims are the same
-when their terms overlap enough (a Dice coefficient weighted by how rare each term is).
-
-Clusters grow around leaders: claims are taken in document order and each joins the
-most similar existing leader, or leads a new cluster. Comparing with leaders only keeps a
-chain of small overlaps from joining unrelated claims, and the order makes ids stable.
-A claim is compared only with leaders sharing one of its rarest terms (prefix filtering, as
-in set-similarity joins): exact for the threshold, and the common words that would make
-every claim a candidate for every other stay out of the index.
-Stance stays out of the key but not out of the record: a cluster counts its negated, hedged
-and plain members and says when its sources disagree.
+Clusters follow from the ``same`` links of :mod:`extract.links.matching`, strongest first;
+a join that would put two claims that contradict each other in one cluster is refused, and a
+claim without a link is a cluster of one. Each claim is also reduced to a stance-free set of
+terms: entity mentions become their canonical names (so spun synonyms meet), citation
+markers, pasted spam, hedge and negation cues and other stance words are dropped, words are
+folded into synonym classes and crude stems, and spelling variants are merged with
+rapidfuzz. The terms, weighted by rarity, pick a cluster's canonical member (the plainest,
+closest to the others) and its key terms. Stance stays out of the terms but not out of the
+record: a cluster counts its negated, hedged and plain members and says when its sources
+disagree.
 """
 
 from __future__ import annotations
@@ -37,22 +32,12 @@ from rapidfuzz import fuzz, process
 from extract import __version__
 
 _TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "cluster_terms.json"
-# Weighted Dice coefficient at or above which two claims state the same proposition: about a
-# third of what the two say, by weight, must be shared.
-SAME_CLAIM_MIN_SIMILARITY = 0.35
 # Bumped when the grouping changes for the same claims, so cached clusters are not reused.
-CLUSTERING_VERSION = "clusters.v2"
+CLUSTERING_VERSION = "clusters.v3"
 # Spelling variants ("anaesthetic", "anesthetic") of words at least this long are merged.
 _VARIANT_MIN_LENGTH = 6
 _VARIANT_MIN_RATIO = 90.0
-# A term in more than this share of claims (the corpus's main drug) does not by itself make
-# two claims candidates for comparison (it still counts in their similarity).
-_COMMON_TERM_SHARE = 0.2
 _CANONICAL_SAMPLE = 32
-# Two claims must share at least this many terms besides the corpus's commonest ones.
-_MIN_SHARED_TERMS = 2
-# Slack on the exact filters below, so float rounding never drops a qualifying pair.
-_ROUNDING = 1e-9
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
 _SUFFIXES = ("ational", "ation", "ness", "ment", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 ENTITY_PREFIX = "entity:"
@@ -86,16 +71,6 @@ def _drug_of(claim: Mapping[str, Any]) -> str | None:
         if entity["label"] == "DRUG":
             return str(entity["canonical"]).lower()
     return None
-
-
-def document_topics(claims: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Each document's main drug (its most mentioned DRUG entity)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for claim in claims:
-        for entity in claim["entities"]:
-            if entity["label"] == "DRUG":
-                counts[claim["doc_id"]][str(entity["canonical"]).lower()] += 1
-    return {doc_id: count.most_common(1)[0][0] for doc_id, count in counts.items() if count}
 
 
 def claim_terms(claim: Mapping[str, Any], topic: str | None = None) -> frozenset[str]:
@@ -184,30 +159,8 @@ class _Index:
         frequency: Counter[str] = Counter(t for claim_terms in terms for t in claim_terms)
         count = len(terms)
         self.weight = {t: math.log((count + 1) / (n + 0.5)) for t, n in frequency.items()}
-        self.common = {
-            t for t, n in frequency.items() if count >= 10 and n > count * _COMMON_TERM_SHARE
-        }
         # fsum: exact, so a sum over a set does not depend on its (hash-seeded) order.
         self.mass = [math.fsum(self.weight[t] for t in claim_terms) for claim_terms in terms]
-
-    def prefix(self, position: int, share: float) -> list[str]:
-        """The claim's rarest terms, up to where the rest weigh less than ``share`` of it.
-
-        Two claims sharing that much weight share a term that is in both prefixes (the first
-        shared term in the order rarest first), so indexing and probing prefixes alone finds
-        every pair that can reach the threshold: exact, and the common terms that make a
-        corpus-wide comparison quadratic stay out of the index.
-        """
-        ordered = sorted(self.terms[position], key=lambda t: (-self.weight[t], t))
-        needed = share * self.mass[position] * (1 - _ROUNDING)
-        remaining = self.mass[position]
-        prefix = []
-        for term in ordered:
-            if remaining < needed:
-                break
-            prefix.append(term)
-            remaining -= self.weight[term]
-        return prefix
 
     def similarity(self, a: int, b: int) -> float:
         total = self.mass[a] + self.mass[b]
@@ -217,63 +170,23 @@ class _Index:
         return 2 * shared / total
 
 
-def group_by_leader(index: _Index, min_similarity: float) -> dict[int, list[int]]:
-    """Each leader (in order) with its members: every claim joins the most similar earlier
-    leader that shares at least two uncommon terms with it, or leads a new group."""
-    members: dict[int, list[int]] = {}
-    by_term: dict[str, list[int]] = defaultdict(list)  # prefix term -> leaders holding it
-    # Similarity at least ``s`` needs shared weight at least ``s / (2 - s)`` of either side's.
-    share = min_similarity / (2 - min_similarity)
-    for position in range(len(index.terms)):
-        terms, mass = index.terms[position], index.mass[position]
-        prefix = index.prefix(position, share)
-        candidates = {
-            leader
-            for t in prefix
-            for leader in by_term.get(t, ())
-            if share * mass <= index.mass[leader] * (1 + _ROUNDING)
-            and share * index.mass[leader] <= mass * (1 + _ROUNDING)
-        }
-        best, best_score = None, min_similarity
-        for leader in sorted(candidates):
-            if len((terms & index.terms[leader]) - index.common) < _MIN_SHARED_TERMS:
-                continue  # one shared word is a topic, not a proposition
-            score = index.similarity(position, leader)
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = leader, score
-        if best is None:
-            members[position] = [position]
-            for t in prefix:
-                by_term[t].append(position)
-        else:
-            members[best].append(position)
-    return members
-
-
-def cluster_claims(
-    claims: Sequence[Mapping[str, Any]], min_similarity: float = SAME_CLAIM_MIN_SIMILARITY
-) -> list[Cluster]:
-    """Group claims (rows of claims.parquet, in document order) into clusters."""
-    topics = document_topics(claims)
-    raw = [claim_terms(claim, topics.get(claim["doc_id"])) for claim in claims]
+def term_index(claims: Sequence[Mapping[str, Any]]) -> _Index:
+    """The weighted terms of every claim, spelling variants merged. A claim's subjects are
+    left out: inside a subject's block they say nothing about the proposition."""
+    raw = [
+        claim_terms(claim, claim["subject"][0] if claim["subject"] else None) for claim in claims
+    ]
     variants = _variant_heads(Counter(t for terms in raw for t in terms))
-    index = _Index([frozenset(variants.get(t, t) for t in terms) for terms in raw])
-    del raw  # a second set of terms per claim: on a large corpus, memory that counts
-    members = group_by_leader(index, min_similarity)
-    clusters = []
-    for leader, group in members.items():
-        shared = Counter(t for member in group for t in index.terms[member])
-        clusters.append(
-            Cluster(
-                cluster_id=cluster_id_for(str(claims[leader]["claim_id"])),
-                members=tuple(group),
-                canonical=_canonical(group, claims, index),
-                key_terms=tuple(
-                    t for t, _ in sorted(shared.items(), key=lambda i: (-i[1], i[0]))[:6]
-                ),
+    return _Index(
+        [
+            frozenset(
+                variants.get(t, t)
+                for t in terms
+                if not (t.startswith(ENTITY_PREFIX) and t[len(ENTITY_PREFIX) :] in subjects)
             )
-        )
-    return clusters
+            for terms, subjects in zip(raw, (set(c["subject"]) for c in claims), strict=True)
+        ]
+    )
 
 
 def clusters_from_links(
@@ -326,9 +239,7 @@ def clusters_from_links(
 def clustering_digest(inputs: pa.Table) -> str:
     """sha256 of everything clustering depends on: the claims' columns, the terms, the rules."""
     digest = hashlib.sha256()
-    digest.update(
-        f"{__version__}\x1f{CLUSTERING_VERSION}\x1f{SAME_CLAIM_MIN_SIMILARITY}\x1f{_MIN_SHARED_TERMS}".encode()
-    )
+    digest.update(f"{__version__}\x1f{CLUSTERING_VERSION}".encode())
     digest.update(_TERMS_FILE.read_bytes())
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, inputs.schema) as writer:

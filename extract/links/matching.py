@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from extract.links.clusters import ENTITY_PREFIX, _Index, _variant_heads, claim_terms
 from extract.links.fact_comparison import compare_facts
 from extract.links.fact_record import value_form
 from extract.links.fact_terms import fact_terms, find_phrases
@@ -42,13 +41,10 @@ from extract.links.text_similarity import CharVectors, row_similarity, similar_p
 if TYPE_CHECKING:
     from scipy import sparse
 
-# Text similarity (weighted Dice of terms) at or above which two claims state one
-# proposition, and at or above which a negated and an asserted claim contradict.
+# Character TF-IDF cosine at or above which two claims state one proposition. Opposite
+# polarity never does; nor does it make a contradiction on its own: an audit of 21 such
+# links found none right ("little or no metabolism" vs "negligible metabolism").
 SAME_MIN_SIMILARITY = 0.66
-POLARITY_MIN_SIMILARITY = 0.5
-# Off: an audit of 21 sampled polarity links found none right ("little or no metabolism" vs
-# "negligible metabolism": a "no" that agrees). Opposite polarity still never links "same".
-POLARITY_LINKS = False
 # Two claims this similar that both give dates speak of one event: the dates decide.
 DATE_MIN_SIMILARITY = 0.35
 # Values said in running text agree only between claims this similar (by how many of the
@@ -68,10 +64,8 @@ _TEXT_MIN_WORDS = 5
 CONFIDENCE = {
     ("fact", "same"): 0.9,
     ("fact", "contradicts"): 0.85,
-    ("polarity", "contradicts"): 0.7,
     ("text_similarity", "same"): 0.75,
     ("date", "same"): 0.8,
-    ("date", "contradicts"): 0.75,
 }
 _INFERRED_ROUTE_PENALTY = 0.15
 LINKING_VERSION = "links.v4"
@@ -83,7 +77,7 @@ class Link:
     b: int
     subject: str
     relation: str  # "same" or "contradicts"
-    method: str  # "fact", "polarity" or "text_similarity"
+    method: str  # "fact", "date" or "text_similarity"
     fact_kind: str | None
     reason: str
     score: float
@@ -172,14 +166,12 @@ def _speaks_of(claim: Mapping[str, Any], subject: str) -> bool:
     """Whether a claim names its subject ("Methadone is …"), refers to it ("In Australia,
     it is …") or is a labelled line ("**Canada:** …")."""
     text = str(claim["text"])
-    return bool(
-        re.search(r"(?<!\w)" + re.escape(subject) + r"(?!\w)", text, re.I)
-        or _OPENS_ON_PRONOUN.search(text)
-        or value_form(text) == "labelled"
+    return (
+        _names(claim, subject) or bool(_REFERS_BACK.search(text)) or value_form(text) == "labelled"
     )
 
 
-_OPENS_ON_PRONOUN = re.compile(r"\b(?:it|its|this (?:drug|substance|medication))\b", re.I)
+_REFERS_BACK = re.compile(r"\b(?:it|its|this (?:drug|substance|medication))\b", re.I)
 
 
 def _usual_route(claims: Sequence[Mapping[str, Any]], block: Sequence[int]) -> str | None:
@@ -294,43 +286,23 @@ def _dates(claim: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [fact for fact in claim["facts"] if fact["kind"] == "date"]
 
 
-def _date_link(
+def _dates_agree(
     a: int,
     b: int,
     subject: str,
     dates: tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]],
     score: float,
-) -> Link:
-    """Similar claims giving dates: the same when a date of one falls in a date of the
-    other ("August 18, 2014" in "August 2014"), else a contradiction."""
+) -> Link | None:
+    """Similar claims giving dates: the same when a date of one falls in a date of the other
+    ("August 18, 2014" in "August 2014"). Dates that differ make no contradiction: audits
+    found them mostly two steps of one history ("listed" and "in force")."""
     for x in dates[0]:
         for y in dates[1]:
             if x["low"] < y["high"] and y["low"] < x["high"]:
                 reason = f"dates agree: {x['text']} vs {y['text']} (text similarity {score:.2f})"
-                return Link(
-                    a,
-                    b,
-                    subject,
-                    "same",
-                    "date",
-                    "date",
-                    reason,
-                    score,
-                    CONFIDENCE[("date", "same")],
-                )
-    written = " / ".join(d["text"] for d in dates[0]), " / ".join(d["text"] for d in dates[1])
-    reason = f"dates differ: {written[0]} vs {written[1]} (text similarity {score:.2f})"
-    return Link(
-        a,
-        b,
-        subject,
-        "contradicts",
-        "date",
-        "date",
-        reason,
-        score,
-        CONFIDENCE[("date", "contradicts")],
-    )
+                confidence = CONFIDENCE[("date", "same")]
+                return Link(a, b, subject, "same", "date", "date", reason, score, confidence)
+    return None
 
 
 def _text_links(
@@ -342,50 +314,30 @@ def _text_links(
     min_similarity: float,
 ) -> list[Link]:
     """Pairs of the block from different documents whose text similarity is at least
-    ``min_similarity``: opposite polarity contradicts, the same polarity states the same."""
+    ``min_similarity``, of the same polarity: the same proposition, or the same event when
+    both give dates that agree."""
     links = []
     for a, b, score in sorted(similar_pairs(matrix, block, min_similarity)):
         if (a, b) in skip or claims[a]["doc_id"] == claims[b]["doc_id"]:
             continue
         score = min(score, 1.0)
-        words = min(len(str(claims[a]["text"]).split()), len(str(claims[b]["text"]).split()))
         negators = _negators(claims[a]["text"]), _negators(claims[b]["text"])
         if len(negators[0]) % 2 != len(negators[1]) % 2:
-            if POLARITY_LINKS and score >= POLARITY_MIN_SIMILARITY and words >= _TEXT_MIN_WORDS:
-                cue = negators[0][0] if len(negators[0]) % 2 else negators[1][0]
-                reason = (
-                    f'opposite polarity: one says "{cue}" where the other asserts '
-                    f"(text similarity {score:.2f})"
-                )
-                links.append(
-                    Link(
-                        a,
-                        b,
-                        subject,
-                        "contradicts",
-                        "polarity",
-                        None,
-                        reason,
-                        score,
-                        CONFIDENCE[("polarity", "contradicts")],
-                    )
-                )
-            continue
+            continue  # one negates what the other asserts: never the same
         dates = _dates(claims[a]), _dates(claims[b])
         if dates[0] and dates[1]:
             # One event only where the places agree: "approved in the US in 1998" is no
-            # evidence about "launched in the UK in 2002". Dates agree where one names no
-            # place or both name one in common; they contradict only under the same places.
+            # evidence about "launched in the UK in 2002"; one naming no place, or both one
+            # in common, may be.
             places = _places(claims[a]), _places(claims[b])
             if score >= DATE_MIN_SIMILARITY and (
-                places[0] == places[1] or not places[0] or not places[1] or places[0] & places[1]
+                not places[0] or not places[1] or places[0] & places[1]
             ):
-                dated = _date_link(a, b, subject, dates, score)
-                # Dates that differ are no contradiction: audits found them mostly two steps
-                # of one history ("listed" and "in force", "proposed" and "announced").
-                if dated.relation == "same":
+                dated = _dates_agree(a, b, subject, dates, score)
+                if dated is not None:
                     links.append(dated)
             continue
+        words = min(len(str(claims[a]["text"]).split()), len(str(claims[b]["text"]).split()))
         both_state_values = bool(claims[a]["facts"]) and bool(claims[b]["facts"])
         if both_state_values or score < SAME_MIN_SIMILARITY or words < _TEXT_MIN_WORDS:
             continue
@@ -405,25 +357,6 @@ def _text_links(
     return links
 
 
-def term_index(claims: Sequence[Mapping[str, Any]]) -> _Index:
-    """The weighted terms of every claim (subjects added as the claim's topic)."""
-    raw = [
-        claim_terms(claim, claim["subject"][0] if claim["subject"] else None) for claim in claims
-    ]
-    variants = _variant_heads(Counter(t for terms in raw for t in terms))
-    # The subject is the block: inside it, it says nothing about the proposition.
-    return _Index(
-        [
-            frozenset(
-                variants.get(t, t)
-                for t in terms
-                if not (t.startswith(ENTITY_PREFIX) and t[len(ENTITY_PREFIX) :] in subjects)
-            )
-            for terms, subjects in zip(raw, (set(c["subject"]) for c in claims), strict=True)
-        ]
-    )
-
-
 def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
     """Every link between claims of different sources (rows of claims.parquet in order,
     with ``subject`` and ``facts``)."""
@@ -436,7 +369,7 @@ def link_claims(claims: Sequence[Mapping[str, Any]]) -> list[Link]:
         facts = _fact_links(claims, block, subject, row_similarity(matrix, block))
         for pair, link in facts.items():
             links.setdefault(pair, link)
-        text_min = min(SAME_MIN_SIMILARITY, POLARITY_MIN_SIMILARITY, DATE_MIN_SIMILARITY)
+        text_min = min(SAME_MIN_SIMILARITY, DATE_MIN_SIMILARITY)
         for link in _text_links(claims, block, subject, matrix, set(facts), text_min):
             links.setdefault((link.a, link.b), link)
     return [links[pair] for pair in sorted(links)]
@@ -448,8 +381,7 @@ def linking_digest(inputs: Any) -> str:
 
     digest = hashlib.sha256(clustering_digest(inputs).encode())
     digest.update(
-        f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{POLARITY_MIN_SIMILARITY}"
-        f"\x1f{DATE_MIN_SIMILARITY}\x1f{POLARITY_LINKS}"
+        f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{DATE_MIN_SIMILARITY}"
         f"\x1f{sorted(FACT_SENTENCE_MIN_SIMILARITY.items())}".encode()
     )
     digest.update(repr(sorted(CONFIDENCE.items())).encode())

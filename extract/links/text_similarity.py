@@ -86,12 +86,12 @@ def similar_pairs(
     transposed = matrix.T.tocsc()
     found = []
     for start in range(0, len(block), _ROWS_PER_SLAB):
-        slab = (matrix[start : start + _ROWS_PER_SLAB] @ transposed).toarray()
+        # Only the columns from this slab on: a pair is scored once, from its first row.
+        slab = (matrix[start : start + _ROWS_PER_SLAB] @ transposed[:, start:]).toarray()
         rows, columns = np.nonzero(slab >= min_similarity)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            i = start + row
-            if i < column:
-                a, b = block[i], block[column]
+            if row < column:  # both offsets are from ``start``
+                a, b = block[start + row], block[start + column]
                 found.append((min(a, b), max(a, b), float(slab[row, column])))
     return found
 

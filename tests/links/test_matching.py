@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from extract.links.clusters import clusters_from_links
+from extract.links.clusters import clusters_from_links, term_index
 from extract.links.fact_comparison import describe_value
 from extract.links.facts import claim_facts
-from extract.links.matching import link_claims, link_rows, term_index
+from extract.links.matching import link_claims, link_rows
 
 
 def _claim(text: str, source: str, subject: str = "tramadol", **extra: Any) -> dict[str, Any]:
@@ -198,3 +198,21 @@ def test_link_rows_follow_the_schema() -> None:
     rows = link_rows(claims, link_claims(claims))
     validate_rows("claim_link", rows)
     assert rows[0]["link_id"].startswith("l") and rows[0]["relation"] == "contradicts"
+
+
+def test_similar_pairs_are_those_of_the_full_product() -> None:
+    # Slabs of rows against the columns from the slab on: every pair once, none missed.
+    import random
+
+    from extract.links.text_similarity import CharVectors, similar_pairs
+
+    rng = random.Random(1)
+    words = ["onset", "dose", "oral", "hours", "minutes", "blocks", "receptor", "common"]
+    texts = [" ".join(rng.choice(words) for _ in range(6)) for _ in range(600)]
+    block = list(range(len(texts)))
+    matrix = CharVectors(texts).matrix(block)
+    full = (matrix @ matrix.T).toarray()
+    expected = [(i, j) for i in block for j in block if i < j and full[i, j] >= 0.5]
+    found = sorted(similar_pairs(matrix, block, 0.5))
+    assert [(a, b) for a, b, _ in found] == expected
+    assert all(abs(score - full[a, b]) < 1e-6 for a, b, score in found)
