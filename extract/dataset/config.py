@@ -15,7 +15,7 @@ from extract.tables.contract import schema_digest
 PIECE_CHARS = 20_000
 BATCH_CHARS = 100_000
 # Bumped whenever rules or lexicons change what is extracted, so caches and ids can tell.
-RULESET_VERSION = "claimset-rules.v8"
+RULESET_VERSION = "claimset-rules.v9"
 EXTRACTOR_VERSION = f"claimset {__version__} ({RULESET_VERSION})"
 
 

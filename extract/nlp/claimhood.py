@@ -59,6 +59,9 @@ class SentenceContext:
     fact_item_type: str | None = None
     # The sentence closes a line that leads in a list ("Adverse effects include:").
     leads_in_list: bool = False
+    # The line is followed by a reference number alone on the next line (DrugBank): the
+    # sentence's stop comes after its references, so the line end is no cut.
+    cited_below: bool = False
 
 
 def _text_without_trailing_markers(context: SentenceContext) -> str:
@@ -108,7 +111,8 @@ def _is_first_person(token: Token, has_tagger: bool) -> bool:
         return True
     doc = token.doc
     before = doc[token.i - 1]
-    if before.lower_ in NUMBERED_SERIES:
+    # "paragraph (Schedule) I of the German Drug Law": the series noun may stand just before.
+    if any(t.lower_ in NUMBERED_SERIES for t in doc[max(0, token.i - 3) : token.i]):
         return False
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
     numeral = before.pos_ in {"NOUN", "PROPN"} and (
@@ -156,7 +160,7 @@ def non_claim_reason(
         return "caption"
     # A reference glued at the very end closes a sentence ("…lead to dependence,three,four").
     ends_with_marker = any(end >= len(context.text.rstrip()) for _, end in context.marker_spans)
-    terminated = ends_with_marker or (bool(bare) and bare[-1] in _TERMINAL)
+    terminated = ends_with_marker or context.cited_below or (bool(bare) and bare[-1] in _TERMINAL)
     words = bare.split()
     has_verb = not has_tagger or any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in sentence)
     # An item of a list of facts is a claim however short ("- Flushing[40]", "- Light: 1 mg").

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy
@@ -57,6 +57,10 @@ def _cue_starts(
     return starts
 
 
+# How far past a line's end a reference number alone on the next line may start.
+_CITED_BELOW_REACH = 8
+
+
 def _context(
     text: str,
     lines: LineIndex,
@@ -64,6 +68,7 @@ def _context(
     end: int,
     markers: Sequence[CitationMarker],
     lists: PageLists,
+    cited_below: Callable[[int], bool] | None = None,
 ) -> SentenceContext:
     line_start, line_end = lines.line_of(start, end)
     item = lists.items.get(line_start)
@@ -80,6 +85,7 @@ def _context(
         marker_spans=[(m.start - start, m.end - start) for m in markers],
         fact_item_type=item.claim_type if item is not None else None,
         leads_in_list=line_start in lists.lead_in_lines and not after,
+        cited_below=not after and cited_below is not None and cited_below(line_end),
     )
 
 
@@ -96,6 +102,16 @@ class _DocFeatures:
         self.lists = page_lists(self.text, self.lines.lines())
         self.markers = RangeIndex(markers_of(doc), lambda m: m.start)
         self.onsets = RangeIndex(onsets_of(doc), lambda o: o.start)
+
+    def cited_below(self, line_end: int) -> bool:
+        """Whether the line ending at ``line_end`` is followed by a reference number alone on
+        the next line (DrugBank: "…amnestic effects", "15", ",", "16", "."): the sentence
+        goes on past its references to its stop."""
+        following = self.markers.starting_in(line_end, line_end + _CITED_BELOW_REACH)
+        if not following or following[0].style != "orphan_line":
+            return False
+        gap = self.text[line_end : following[0].start]
+        return not gap.strip() and gap.count("\n") == 1
 
     def markers_in(self, start: int, end: int) -> list[CitationMarker]:
         return [m for m in self.markers.starting_in(start, end) if m.end <= end]
@@ -230,7 +246,9 @@ def _verdict(
     has_tagger: bool,
 ) -> tuple[str | None, SentenceContext]:
     """Why the text in ``start:end`` is not a claim (None: it is one), and its context."""
-    context = _context(features.text, features.lines, start, end, markers, features.lists)
+    context = _context(
+        features.text, features.lines, start, end, markers, features.lists, features.cited_below
+    )
     spam = features.spam_in(start, end)
     reason = non_claim_reason(
         span,
@@ -249,7 +267,9 @@ def _whole_verdict(
     span = features.doc.char_span(start, end, alignment_mode="expand")
     markers = features.markers_in(start, end)
     if span is None:
-        context = _context(features.text, features.lines, start, end, markers, features.lists)
+        context = _context(
+            features.text, features.lines, start, end, markers, features.lists, features.cited_below
+        )
         return "fragment", context, []
     reason, context = _verdict(features, span, start, end, markers, has_tagger)
     return reason, context, features.typed(start, end, markers)["types"]

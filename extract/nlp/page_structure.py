@@ -41,11 +41,17 @@ _LABEL_VALUE = re.compile(
 )
 # A bold line that gives a value ("**Onset : 1 - 15 minutes Peak : 10 - 30 minutes**") is a
 # fact in bold, not a lead-in.
-_VALUE_WITH_UNIT = re.compile(
-    r":\s*~?\d[\d.,]*\s*(?:[-–]\s*\d[\d.,]*\s*)?"
-    r"(?:s|sec|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|mg|µg|ug|mcg|g|ml|%)\b",
-    re.I,
+_QUANTITY = (
+    r"~?\d[\d.,]*\s*(?:(?:[-–]|to)\s*\d[\d.,]*\s*)?"
+    r"(?:s|sec|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|mg|µg|ug|mcg|g|ml|%"
+    r"|g/mol|l/kg|ml/min(?:/kg)?)(?![\w/])"
 )
+_VALUE_WITH_UNIT = re.compile(r":\s*(?:\*\*|__)?\s*" + _QUANTITY, re.I)
+# A line that is only a quantity ("23-215 hours", "98-99%"): the value of the heading above.
+_BARE_QUANTITY = re.compile(r"^\s*" + _QUANTITY + r"(?:\s*\([^()\n]{0,80}\))?\s*$", re.I)
+# A "Label: value" line whose value is a quantity is a fact wherever it stands; a label this
+# long is a sentence that happens to hold a colon.
+_VALUE_LABEL_MAX_WORDS = 5
 _REFERENCE_AT_END = re.compile(r"\[[^\]\n]{1,12}\]$")
 # Where the last sentence of a line starts: after a stop and any references glued to it.
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\[[^\]\n]{1,12}\])*\s+")
@@ -166,6 +172,30 @@ def _is_item(line: str, lead_in: ListItem, first: bool, next_line: str | None) -
     return lead_in.colon and not bare.endswith((".", "!", "?")) and words <= _ITEM_MAX_WORDS
 
 
+def _value_line(
+    line: str, current: ListItem | None, first: bool, sections: list[tuple[int, str | None]]
+) -> ListItem | None:
+    """A line stating a value on its own: "Molecular weight: 315.369 g/mol", or a bare
+    "23-215 hours" first under its heading ("### Half-life"). Its type: the label's or the
+    section's kind of fact, else "other"."""
+    section_type = next((t for _, t in reversed(sections) if t is not None), None)
+    if _BARE_QUANTITY.match(line) and current is not None and first:
+        return ListItem(current.lead_in, current.claim_type or "other")
+    label_value = _LABEL_VALUE.match(line)
+    if label_value is None or _LIST_MARK.match(line) or not _VALUE_WITH_UNIT.search(line):
+        return None
+    label = line[: line.index(":")].strip(" \t*_\u00a0")
+    if len(_WORD.findall(label)) > _VALUE_LABEL_MAX_WORDS or label.lower() in _chrome_labels():
+        return None
+    claim_type = lead_in_type(label) or section_type or "other"
+    return ListItem(current.lead_in if current is not None else label, claim_type)
+
+
+@cache
+def _chrome_labels() -> frozenset[str]:
+    return frozenset(label.lower() for label in load_json(LEAD_INS_FILE)["not_value_labels"])
+
+
 @dataclass(frozen=True)
 class PageLists:
     """The lists of a page: items by the start of their line, and the lines that lead in."""
@@ -202,11 +232,17 @@ def page_lists(text: str, lines: Iterable[tuple[int, int]]) -> PageLists:
             current_line = start
             listed = 0
             continue
+        value_item = _value_line(line, current, not listed, sections)
         if current is not None and _is_item(line, current, not listed, next_line):
-            items[start] = current
+            # An item under a lead-in of no known kind may still state a value of its own.
+            items[start] = current if current.claim_type or value_item is None else value_item
             listed += 1
             if current.colon:
                 lead_in_lines.add(current_line)
+            continue
+        if value_item is not None:
+            items[start] = value_item
+            listed += 1
             continue
         current = None  # prose ends the list, and the lead-ins below headings with it
         while sections and sections[-1][0] >= _BOLD_LEVEL:

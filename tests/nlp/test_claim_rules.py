@@ -31,6 +31,10 @@ def only(analyse: Any, text: str) -> dict[str, Any]:
         ("CYP3A4 is the major enzyme for phase I metabolism of fluoxetine.", None),
         ("Morphine is a Schedule II drug in the US and Schedule I in Canada.", None),
         ("It is used for depression related to Bipolar I Disorder.", None),
+        ("LSD is illegal since it was added to paragraph (Schedule) I of the German law.", None),
+        # "Substitute for" names a use, not a disclaimer; "no substitute for" is one.
+        ("It was brought to market in 1943 as a substitute for morphine.", None),
+        ("This page is no substitute for a visit to your doctor.", "disclaimer"),
         ("Leave a Reply", "chrome"),
         ("Your email address will not be published.", "chrome"),
         ("Pharmacology and Mechanism of Action", "heading"),
@@ -69,6 +73,20 @@ def test_cut_off_line_is_not_a_claim(analyse: Any) -> None:
     )
     assert [r["is_claim"] for r in rows] == [True, False]
     assert rows[1]["non_claim_reason"] == "truncated"
+
+
+def test_a_line_cited_by_reference_numbers_below_it_is_no_cut(analyse: Any) -> None:
+    # DrugBank puts each reference on a line of its own and the full stop after them.
+    rows = analyse(
+        "Diazepam exerts anxiolytic and sedative effects\n15\n,\n16\n.\n"
+        "Absorption is delayed by a fat meal\n15\n. It may produce innovat"
+    )
+    claims = [(r["text"], r["non_claim_reason"]) for r in rows if r["text"][0].isalpha()]
+    assert claims == [
+        ("Diazepam exerts anxiolytic and sedative effects", None),
+        ("Absorption is delayed by a fat meal", None),
+        ("It may produce innovat", "truncated"),
+    ]
 
 
 def test_bullet_items_are_judged_on_their_content(analyse: Any) -> None:

@@ -80,6 +80,27 @@ def lead_in_lines(text: str) -> list[str]:
         ),
         # No lead-in, no list.
         ("- A bullet on its own\n- Another one\n", {}),
+        # A bare quantity first under its heading is that heading's value (DrugBank).
+        (
+            "### Half-life\n\n23-215 hours\n\n### Clearance\n\n20 to 30 mL/min\n",
+            {"23-215 hours": "other", "20 to 30 mL/min": "other"},
+        ),
+        # ... but not a quantity among table cells, nor a number without a unit.
+        ("### Products\nTablet\n5 mg\n\n### Rating\n\n4.5\n", {}),
+        # A "Label: value" line with a unit states a value wherever it stands; chrome does not.
+        (
+            "Molecular weight: 315.369 g/mol\nOnset: 20 - 40 minutes\n"
+            "Last updated: 3 days ago\nPosts: 1,234\n",
+            {"Molecular weight: 315.369 g/mol": "other", "Onset: 20 - 40 minutes": "onset"},
+        ),
+        # ... also under a heading of no known kind, in italics with a no-break space.
+        (
+            "### Notes\n*Normal After Effects*\u00a0:\u00a02 - 5 hrs\nMDA half-life: 16 – 38 hours\n",
+            {
+                "*Normal After Effects*\u00a0:\u00a02 - 5 hrs": "other",
+                "MDA half-life: 16 – 38 hours": "other",
+            },
+        ),
     ],
 )
 def test_list_items(text: str, expected: dict[str, str | None]) -> None:
