@@ -111,3 +111,20 @@ def sources_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "output" / "sources-sample"
     build([pages], out, BuildConfig(n_process=2), progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def heldout_sources_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The six drugs of the held-out cross-source pairs, built once per session."""
+    from extract.dataset.build import build
+    from extract.dataset.config import BuildConfig
+
+    sample = _sources_sample()
+    archive = Path(sample.ARCHIVE)
+    shared_dir(archive.parent)
+    root = tmp_path_factory.mktemp("heldout")
+    pages = root / "pages"
+    assert sample.extract_pages(archive, pages, sample.HELDOUT_DRUGS) >= 50
+    out = root / "output"
+    build([pages], out, BuildConfig(n_process=2), progress=False)
+    return out

@@ -41,6 +41,10 @@ class Fact:
     # "labelled": a value the page lists ("Onset: 15 - 60 minutes"); "sentence": said in
     # running text, where a time may belong to something else ("the ride up lasts 30 min").
     form: str = "labelled"
+    # Words between the word naming the value's kind and the value, linking words ("of",
+    # "about") not counted ("the half-life of caffeine is about 6 hours": 1; "Onset: 15
+    # min": 0); None when the kind comes from a heading or the unit.
+    label_gap: int | None = None
 
     def to_row(self) -> dict[str, Any]:
         return {
@@ -57,4 +61,5 @@ class Fact:
             "end": self.end,
             "conditions": sorted(self.conditions),
             "form": self.form,
+            "label_gap": self.label_gap,
         }

@@ -27,14 +27,15 @@ _NUMBER = (
 
 
 # Bumped when the reading of facts changes for the same words, so cached rows are not reused.
-FACT_RULES_VERSION = "facts.v6"
+FACT_RULES_VERSION = "facts.v7"
 
 
 def terms_digest() -> str:
-    """sha256 of the words facts are read with and the version of the rules that read them:
-    cached rows hold facts read with both."""
+    """sha256 of the words facts are read with (this file's and the grades') and the version
+    of the rules that read them: cached rows hold facts read with both."""
     digest = hashlib.sha256(FACT_RULES_VERSION.encode())
     digest.update(_TERMS_FILE.read_bytes())
+    digest.update((_TERMS_FILE.parent / "grades.json").read_bytes())
     return digest.hexdigest()
 
 
@@ -42,6 +43,15 @@ def terms_digest() -> str:
 class Terms:
     labels: re.Pattern[str]
     label_kind: Mapping[str, str]
+    verb_labels: frozenset[str]  # "lasts": the value is the phase's it is said of
+    linking_words: frozenset[str]  # "of", "about": not counted between a label and its value
+    value_followers: frozenset[str]  # words after a value that leave it the label's
+    delta_words: re.Pattern[str]  # "pushed back", "by": the value is a change
+    study_words: re.Pattern[str]  # "a 2015 study found": one study's result
+    event_persons: frozenset[str]  # "he first synthesized": a person's first, not the drug's
+    events: re.Pattern[str]  # what a date dates: "first synthesized", "brought to market"
+    event_of: Mapping[str, str]
+    event_steps: re.Pattern[str]  # another step of one history: "proposed", "filed"
     routes: re.Pattern[str]
     route_of: Mapping[str, str]
     qualifiers: re.Pattern[str]
@@ -77,6 +87,7 @@ def fact_terms() -> Terms:
     qualifier_of = {p.lower(): q for q, ps in data["qualifiers"].items() for p in ps}
     jurisdiction_of = {p.lower(): j for j, ps in data["jurisdictions"].items() for p in ps}
     tense_of = {p.lower(): t for t, ps in data["tenses"].items() for p in ps}
+    event_of = {p.lower(): e for e, ps in data["events"].items() for p in ps}
     units = [*data["time_units"], *data["mass_units"], *data["other_units"]]
     unit = "(?:" + _alternation(units) + r")(?![\w])"
     # "15 - 60 minutes", "30 min - 2 hours", "100-250mg", "300 mg +", "up to 6 hours", "~1 h".
@@ -93,6 +104,15 @@ def fact_terms() -> Terms:
     return Terms(
         labels=_phrase_pattern(label_kind),
         label_kind=label_kind,
+        verb_labels=frozenset(v.lower() for v in data["verb_labels"]),
+        linking_words=frozenset(w.lower() for w in data["linking_words"]),
+        value_followers=frozenset(w.lower() for w in data["value_followers"]),
+        delta_words=_phrase_pattern(data["delta_words"]),
+        study_words=_phrase_pattern(data["study_words"]),
+        event_persons=frozenset(w.lower() for w in data["event_persons"]),
+        events=_phrase_pattern(event_of),
+        event_of=event_of,
+        event_steps=_phrase_pattern(data["event_steps"]),
         routes=_phrase_pattern(route_of),
         route_of=route_of,
         qualifiers=_phrase_pattern(qualifier_of),

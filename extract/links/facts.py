@@ -21,8 +21,10 @@ import re
 from collections.abc import Sequence
 
 from extract.links.dates import date_facts
+from extract.links.events import dated_events
 from extract.links.fact_record import Fact, value_form
 from extract.links.fact_terms import Terms, fact_terms, find_phrases, nearest_phrase
+from extract.links.grades import grade_facts
 from extract.links.legal_status import legal_facts
 from extract.links.quantities import Quantity, read_quantities
 
@@ -131,8 +133,9 @@ def claim_facts(
     facts = _quantity_facts(
         text, char_start, terms, heading_route, heading_kind, claim_routes, heading_conditions
     )
-    facts.extend(date_facts(text, char_start))
+    facts.extend(dated_events(text, char_start, date_facts(text, char_start), terms))
     facts.extend(legal_facts(text, char_start, terms, headings))
+    facts.extend(grade_facts(text, char_start, terms))
     return facts
 
 
@@ -156,13 +159,30 @@ def _quantity_facts(
     ]
     form = value_form(text)
     routes = find_phrases(terms.routes, terms.route_of, text)
-    qualifiers = find_phrases(terms.qualifiers, terms.qualifier_of, text)
+    qualifiers = [
+        (s, e, q)
+        for s, e, q in find_phrases(terms.qualifiers, terms.qualifier_of, text)
+        if not _NEGATED_QUALIFIER.search(text, max(0, s - 12), s)
+    ]
     qualifiers += [(m.start(), m.end(), "metabolite") for m in terms.metabolite.finditer(text)]
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     slash = _slash_pairs(text, terms, quantities)
     facts = []
     for number, quantity in enumerate(quantities):
-        kind = slash.get(quantity.start) or _label_for(quantity, labels, text)
+        label_gap: int | None = None
+        kind = slash.get(quantity.start)
+        if kind is None:
+            labelled = _label_for(quantity, labels, text)
+            if labelled is not None:
+                kind, label_end = labelled
+                between = text[label_end : quantity.start]
+                if form == "sentence" and terms.delta_words.search(between):
+                    continue  # "the Tmax is pushed back about an hour": a change
+                label_gap = sum(
+                    word.lower() not in terms.linking_words for word in _GAP_WORD.findall(between)
+                )
+        if form == "sentence" and _measures_what_follows(text, quantity.end, terms):
+            continue  # "the 20-30% first-pass metabolism": a value of the words after it
         if kind is None and heading_kind is not None and form == "labelled":
             kind = heading_kind  # "6 - 10 hours" under "**Duration:**"; not a long sentence
         if kind is None and quantity.unit in ("mg", "mg/kg"):
@@ -221,22 +241,59 @@ def _quantity_facts(
                 conditions=conditions,
                 route_from_heading=from_heading,
                 form=form,
+                label_gap=label_gap,
             )
         )
     return facts
+
+
+def _measures_what_follows(text: str, end: int, terms: Terms) -> bool:
+    """Whether a value in running text is followed straight away by a word naming what it
+    measures ("20-30% first-pass metabolism"), rather than ending its clause or going on
+    with a linking word ("6 hours in adults", "30 minutes after dosing")."""
+    following = _NEXT_WORD.match(text, end)
+    if following is None:
+        return False
+    word = following.group(1).lower()
+    return word not in terms.linking_words and word not in terms.value_followers
+
+
+# The word right after a value, if a word follows with no punctuation between.
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w-]*)")
 
 
 # "the last 3 weeks", "at last": "last" is no duration label there.
 _NOT_A_LABEL = re.compile(r"(?:\bthe|\bat|\bfor)\s+$", re.I)
 
 
-def _label_for(quantity: Quantity, labels: Sequence[tuple[int, int, str]], text: str) -> str | None:
-    """The label that introduces a value: the nearest before it in the same clause (a
-    semicolon or another value's label ends a clause), else a label right after it
-    ("6 hours of duration" is rare; "lasts 6 hours" is the common order)."""
+def _label_for(
+    quantity: Quantity, labels: Sequence[tuple[int, int, str]], text: str
+) -> tuple[str, int] | None:
+    """The label that introduces a value, and where it ends: the nearest before it in the
+    same clause (a semicolon ends a clause) and at most 80 characters away ("lasts 6 hours"
+    is the common order; "6 hours of duration" is rare and not read)."""
     before = [(s, e, k) for s, e, k in labels if e <= quantity.start]
     if before:
-        _, end, kind = before[-1]
+        start, end, kind = before[-1]
         if ";" not in text[end : quantity.start] and quantity.start - end <= 80:
-            return kind
+            if text[start:end].lower() in fact_terms().verb_labels and len(before) > 1:
+                # "the ride up usually lasts 30 minutes": the come-up's length, not the drug's.
+                _, phase_end, phase = before[-2]
+                between = _LINK_TARGET.sub("]", text[phase_end:start])
+                if phase in _PHASES and not _CLAUSE_BREAK.search(between):
+                    return phase, end
+            return kind, end
     return None
+
+
+# "not in sustained-release form", "non-pregnant adults": the qualifier is ruled out.
+_NEGATED_QUALIFIER = re.compile(r"(?:\bnot(?:\s+in)?(?:\s+an?|\s+the)?\s+|\bnon-?\s*)$", re.I)
+# A markdown link's target: its brackets end no clause.
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
+
+# Parts of an experience a verb label ("lasts") may be said of.
+_PHASES = frozenset({"come_up", "peak", "offset", "after_effects"})
+
+
+# A word between a label and its value ("of", "about", "caffeine"); markup is none.
+_GAP_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")

@@ -51,6 +51,9 @@ DATE_MIN_SIMILARITY = 0.35
 # two values are in running text: one, two), and never contradict: a number in running text
 # often measures something else (a trial's length, a comedown, a level in spinal fluid).
 FACT_SENTENCE_MIN_SIMILARITY = {1: 0.2, 2: 0.3}
+# A value in running text at most this many words after the word naming its kind ("a
+# half-life of about 6 hours") is that kind's: it is compared like a listed value.
+ATTACHED_MAX_GAP = 2
 # A reference entry, not a statement: "Smith J, et al. (2005). … J Pharmacol. 12(3):45-67."
 _REFERENCE = re.compile(
     r"\bet al\b|\bdoi\b|\bISBN\b|\bPMID\b|\bRetrieved\b|\bArchived\b|\bpp?\.\s*\d"
@@ -68,7 +71,7 @@ CONFIDENCE = {
     ("date", "same"): 0.8,
 }
 _INFERRED_ROUTE_PENALTY = 0.15
-LINKING_VERSION = "links.v4"
+LINKING_VERSION = "links.v5"
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,9 @@ def _fact_key(fact: Mapping[str, Any]) -> tuple[Any, ...]:
 
 def _comparable(fact: Mapping[str, Any]) -> bool:
     if fact["kind"] == "date":
-        return False  # a date says nothing of which event: compared only in similar claims
+        # A date is comparable once it is known which event it dates ("first synthesized
+        # in 1912"); others only in similar claims (the text test).
+        return bool(fact["conditions"]) and fact["label_gap"] is not None
     if fact["kind"] == "dose" and fact["level"] is None:
         # "doses over 300 mg can be dangerous": no level, nothing to set it against.
         return bool(_DOSE_BOUNDS & set(fact["conditions"]))
@@ -164,14 +169,20 @@ def _names(claim: Mapping[str, Any], subject: str) -> bool:
 
 def _speaks_of(claim: Mapping[str, Any], subject: str) -> bool:
     """Whether a claim names its subject ("Methadone is …"), refers to it ("In Australia,
-    it is …") or is a labelled line ("**Canada:** …")."""
+    it is …", a sentence going on from the drug's name on the line above) or is a labelled
+    line ("**Canada:** …")."""
     text = str(claim["text"])
     return (
         _names(claim, subject) or bool(_REFERS_BACK.search(text)) or value_form(text) == "labelled"
     )
 
 
-_REFERS_BACK = re.compile(r"\b(?:it|its|this (?:drug|substance|medication))\b", re.I)
+_REFERS_BACK = re.compile(
+    # "… (its name on the line above) is a triazolobenzodiazepine with …": DrugBank breaks
+    # a sentence after the drug's name, which is a link.
+    r"\b(?:it|its|this (?:drug|substance|medication))\b|^(?:is|was|has)\s",
+    re.I,
+)
 
 
 def _usual_route(claims: Sequence[Mapping[str, Any]], block: Sequence[int]) -> str | None:
@@ -188,6 +199,22 @@ def _usual_route(claims: Sequence[Mapping[str, Any]], block: Sequence[int]) -> s
     return usual
 
 
+def _one_study(claim: Mapping[str, Any]) -> bool:
+    """A claim stating one study's result: typed so, or saying "study", "volunteers"…"""
+    return claim["claim_type"] == "study_finding" or bool(
+        fact_terms().study_words.search(str(claim["text"]))
+    )
+
+
+def _loose(fact: Mapping[str, Any]) -> bool:
+    """A value said in running text that may measure something else: far from the word
+    naming its kind, or a dose (running text grades doses loosely: "doses as low as 100 mg")."""
+    if fact["form"] != "sentence" or fact["kind"] == "date":
+        return False  # a date is compared only when read with its event, next to it
+    gap = fact["label_gap"]
+    return fact["kind"] == "dose" or gap is None or gap > ATTACHED_MAX_GAP
+
+
 def _fact_links(
     claims: Sequence[Mapping[str, Any]],
     block: Sequence[int],
@@ -202,10 +229,21 @@ def _fact_links(
                 continue
             if fact["kind"] == "legal_status" and not _speaks_of(claims[position], subject):
                 continue  # "penalties for Class A drugs": a status, but of no drug in particular
+            if fact["unit"] in ("year", "grade") and not _speaks_of(claims[position], subject):
+                continue  # "Shulgin synthesized MDA in 1961", "MDA is long-acting" on MDMA's page
+            if (
+                fact["kind"] == "date"
+                and "scheduling" in fact["conditions"]
+                and (fact["jurisdiction"] is None)
+            ):
+                continue  # "it was finally scheduled in 1985": where?
             if fact["kind"] == "legal_status":
                 fact = {**fact, "form": "labelled"}  # a status of the drug itself, stated
             inferred = (
-                fact["route"] is None and usual is not None and fact["kind"] != "legal_status"
+                fact["route"] is None
+                and usual is not None
+                and fact["kind"] not in ("legal_status", "date")
+                and fact["unit"] != "grade"
             )
             route = usual if inferred else fact["route"]
             groups[(*_fact_key(fact), route)].append((position, {**fact, "route": route}, inferred))
@@ -228,7 +266,7 @@ def _fact_links(
                     continue
                 relation, reason = compared
                 pair = (pa, pb) if a_first else (pb, pa)
-                sentences = (fa["form"] == "sentence") + (fb["form"] == "sentence")
+                sentences = _loose(fa) + _loose(fb)
                 pending.append(
                     (pair, sentences, key, (relation, reason, ia or ib, str(fa["route"])))
                 )
@@ -239,6 +277,20 @@ def _fact_links(
             continue  # audited: most such "contradictions" were values of other things
         if sentences and scores[pair] < FACT_SENTENCE_MIN_SIMILARITY[sentences]:
             continue
+        if verdict[0] == "contradicts" and any(_one_study(claims[p]) for p in pair):
+            continue  # "a 2015 study found 3.6 hours": one measurement, no general claim
+        if verdict[0] == "contradicts" and {"past", "future"} & set(key[4]):
+            continue  # a status that was or will be contradicts none that is
+        if (
+            verdict[0] == "contradicts"
+            and key[3] not in ("grade", "year")
+            and any(
+                len(claims[p]["subject"]) > 1
+                for p in pair
+                if value_form(str(claims[p]["text"])) == "sentence"
+            )
+        ):
+            continue  # "tramadol's peak at 3.6 h vs 1.4 h for oxycodone": whose value?
         verdicts[pair][key].append(verdict)
     found: dict[tuple[int, int], Link] = {}
     for (a, b), by_key in verdicts.items():

@@ -17,6 +17,9 @@ _CLOCK_RANGE = re.compile(
     r"(?<![\d:])(\d{1,2}):([0-5]\d)\s*(?:-|–|—|to)\s*(\d{1,2}):([0-5]\d)(?![\d:])"
 )
 
+# "3.6 ± 0.9 hours", "45 +/- 21%": a mean and its spread, just before the spread's number.
+_MEAN_PLUS_MINUS = re.compile(r"(\d[\d.,]*)\s*(?:±|\+/-|\+-)\s*$")
+
 
 def _unit_of(raw: str | None, terms: Terms) -> tuple[str, float] | None:
     if raw is None:
@@ -83,6 +86,11 @@ def read_quantities(text: str, terms: Terms) -> list[Quantity]:
         if high is not None and high < low:
             continue  # "10-5 mg": not a range we understand
         start = match.start("bound") if match.group("bound") else match.start("low")
+        spread = _MEAN_PLUS_MINUS.search(text, max(0, start - 24), start)
+        if spread is not None and match.group("high") is None:
+            # "3.6 ± 0.9 hours": the value is the mean, the number after "±" its spread.
+            start = spread.start()
+            low = high = float(spread.group(1).replace(",", "")) * scale
         low, high = round(low, 3), (None if high is None else round(high, 3))
         found.append(Quantity(start, match.end(), low, high, name))
     for match in _CLOCK_RANGE.finditer(text):

@@ -31,6 +31,13 @@ _ANAPHOR = re.compile(
 )
 
 
+# Words before a drug that set the claim's drug beside it ("as with other opioids", "unlike
+# most benzodiazepines", "like many stimulants").
+_SET_BESIDE = re.compile(
+    r"\b(?:other|most|many|all|some|unlike|like)\s+(?:\[)?(?:[\w-]+\s+)?(?:\[)?$", re.I
+)
+
+
 def _clean(name: str) -> str:
     return " ".join(_MARKUP.sub("", name).split()).strip(" :-–|").casefold()
 
@@ -99,6 +106,12 @@ def claim_subjects(claim: Mapping[str, Any], page: str | None) -> list[str]:
     if page is not None:
         for match in re.finditer(r"(?<!\w)" + re.escape(page) + r"(?!\w)", text, re.I):
             named.append((match.start(), page))
+    # "As with other opioids, oxycodone …": a class the drug is set beside is not what the
+    # claim speaks of first.
+    named = [
+        (len(text) if _SET_BESIDE.search(text[max(0, start - 24) : start]) else start, name)
+        for start, name in named
+    ]
     subjects: list[str] = []
     for _, name in sorted(named):
         if name not in subjects:

@@ -111,6 +111,36 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
     ("It is a Schedule IV controlled substance.", []),  # no place: nothing to compare
     ("The Cmax was approximately 300μg/L.", []),  # a concentration, not a dose
     ("Effects peak and subside and then return.", []),  # "and" is no number of days
+    # A verb label is said of the phase named before it.
+    (
+        "The ride up usually lasts 30 minutes",
+        [("come_up", None, None, None, 30 * MIN, 30 * MIN, "s", None)],
+    ),
+    (
+        "MDMA can cause [hangovers](https://example.org/h) in some users lasting between 1 and 7 days.",
+        [("after_effects", None, None, None, 24 * H, 7 * 24 * H, "s", None)],
+    ),
+    # Grades in words.
+    (
+        "Alprazolam is a short-acting benzodiazepine.",
+        [("action_length", None, None, None, 0.0, 0.0, "grade", "short")],
+    ),
+    (
+        "It has an intermediate onset of action.",
+        [("onset_speed", None, None, None, 1.0, 1.0, "grade", "intermediate")],
+    ),
+    (
+        "Caffeine is not addictive.",
+        [("addictiveness", None, None, None, 0.0, 0.0, "grade", "none")],
+    ),
+    ("It is highly addictive.", [("addictiveness", None, None, None, 3.0, 3.0, "grade", "high")]),
+    (
+        "Diazepam is moderately lipophilic.",
+        [("lipophilicity", None, None, None, 1.0, 1.0, "grade", "moderate")],
+    ),
+    ("It has a faster onset than diazepam.", []),  # a comparison, not a grade
+    ("It is not a fast-acting drug.", []),
+    ("It comes in short-acting and long-acting forms.", []),  # two grades: none
 ]
 
 
@@ -143,6 +173,33 @@ def test_conditions_keep_values_apart() -> None:
     assert pregnant.conditions == {"pregnancy"}
     (past,) = claim_facts("Tramadol was unscheduled in the United States.", 0)
     assert past.conditions == {"past"}
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        ("Onset: 15 - 60 minutes", 0),
+        # Linking words ("of", "is", "approximately") are not counted.
+        ("The half-life of caffeine is approximately 5 hours.", 1),
+        ("Its elimination half-life is about 6 hours.", 0),
+        ("After oral administration, onset of action takes place within 45 to 1 hour.", 2),
+        ("Onset in most recreational settings is 30 minutes.", 3),
+        ("About 50 mg is enough.", None),  # the kind comes from the unit
+    ],
+)
+def test_label_gap_counts_the_words_between_label_and_value(text: str, gap: int | None) -> None:
+    assert claim_facts(text, 0)[0].label_gap == gap
+
+
+def test_qualifiers_ruled_out_or_of_a_symptom() -> None:
+    (plain,) = claim_facts(
+        "Oxycodone, when taken orally (and not in sustained-release form) has effects that"
+        " last from 3 to 5 hours.",
+        0,
+    )
+    assert plain.conditions == frozenset()
+    (seizure,) = claim_facts("Seizure onset was 0.5 to 20 hours after administration.", 0)
+    assert seizure.conditions == {"adverse_event"}
 
 
 def test_offsets_point_into_the_document() -> None:

@@ -79,9 +79,9 @@ PAIRS: list[tuple[str, str, str | None]] = [
         "Penalties for Class A drugs in the United Kingdom are severe.",
         None,
     ),
-    # Open-ended levels state where the level starts.
-    ("Heavy: 200 mg +", "**Heavy:** 150mg+", "contradicts"),
-    ("Heavy: 200 mg +", "**Heavy:** 190mg+", "same"),
+    # Open-ended levels overlap above the higher start (the labelling guideline; audits).
+    ("Heavy: 200 mg +", "**Heavy:** 150mg+", "same"),
+    ("Heavy: 200 mg +", "Strong: 100 - 150 mg", None),
     # Hard negatives: same words, another condition or kind.
     ("Light: 25 - 100 mg", "Threshold: 25 mg", None),
     ("Light: 25 - 100 mg", "Strong: 250 - 300 mg", None),
@@ -110,6 +110,67 @@ PAIRS: list[tuple[str, str, str | None]] = [
     ("a", "b", "expected"), PAIRS, ids=[f"{p[0][:25]}|{p[1][:25]}" for p in PAIRS]
 )
 def test_pairs_of_two_sources(a: str, b: str, expected: str | None) -> None:
+    assert _relation(_claim(a, "site-a.md"), _claim(b, "site-b.md")) == expected
+
+
+# Values in running text, dates of events and grades in words (subject: the drug named).
+RUNNING_TEXT_PAIRS: list[tuple[str, str, str | None]] = [
+    # A value next to its label is compared like a listed one.
+    (
+        "Onset: 5 - 10 minutes",
+        "After oral administration, onset of action takes place within 45 to 60 minutes.",
+        "contradicts",
+    ),
+    ("Total: 3 - 6 hours", "The effects of tramadol last between 4 and 5 hours.", "same"),
+    # What a phase lasts is not what the drug lasts.
+    ("Total: 3 - 5 hours", "The ride up usually lasts 30 minutes.", None),
+    # An uncommon case, one study's result and a change are no general value to contradict.
+    ("Onset: 30 - 45 minutes", "People sometimes report the onset is 90-120 minutes.", None),
+    ("Half-life: 3 hours", "A 2015 study found a half-life of 3.6 ± 0.9 hours.", None),
+    ("Tmax: 1 - 1.5 hours", "With fatty meals the Tmax is pushed back about an hour.", None),
+    # A value measuring the words after it ("first-pass metabolism") is not the label's.
+    (
+        "Bioavailability: 70 - 90%",
+        "Bioavailability is cut by the 20-30% first-pass metabolism.",
+        None,
+    ),
+    # Dates of one event.
+    (
+        "Tramadol was first synthesized in 1962.",
+        "Tramadol was first synthesized in 1972.",
+        "contradicts",
+    ),
+    (
+        "Tramadol was first synthesized in 1962.",
+        "It was first synthesized in 1962 by Grünenthal.",
+        "same",
+    ),
+    ("It was brought to market in 1943.", "It was brought to market in 1944.", "contradicts"),
+    ("Tramadol was first synthesized in 1962.", "He first synthesized tramadol in 1970.", None),
+    ("Tramadol was first synthesized in 1962.", "Tramadol was patented in 1972.", None),
+    (
+        "Tramadol was placed in Schedule IV in the United States in August 2014.",
+        "Tramadol was proposed for Schedule IV in the United States in 2013.",
+        None,
+    ),
+    # Grades in words.
+    (
+        "Tramadol is a short-acting opioid.",
+        "Tramadol is an analgesic of moderate duration.",
+        "contradicts",
+    ),
+    ("Tramadol has a rapid onset.", "Tramadol has a fast onset of action.", "same"),
+    ("Tramadol has a faster onset than codeine.", "Tramadol has an intermediate onset.", None),
+    ("Tramadol is highly addictive.", "Tramadol is a short-acting opioid.", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    RUNNING_TEXT_PAIRS,
+    ids=[f"{p[0][:25]}|{p[1][:25]}" for p in RUNNING_TEXT_PAIRS],
+)
+def test_values_in_running_text_dates_and_grades(a: str, b: str, expected: str | None) -> None:
     assert _relation(_claim(a, "site-a.md"), _claim(b, "site-b.md")) == expected
 
 

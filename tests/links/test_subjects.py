@@ -84,6 +84,26 @@ def test_page_subject(
             ),
             ["codeine", "tramadol"],
         ),
+        # A class the drug is set beside comes after it.
+        (
+            _claim(
+                "As with other opioids, tramadol is moderately addictive.",
+                [("opioids", "opioid")],
+            ),
+            ["tramadol", "opioid"],
+        ),
+        (
+            _claim(
+                "Unlike most opioids, tramadol inhibits serotonin reuptake.",
+                [("opioids", "opioid")],
+            ),
+            ["tramadol", "opioid"],
+        ),
+        # ... but a drug named first on its own is still the claim's first subject.
+        (
+            _claim("Opioids like tramadol cause constipation.", [("Opioids", "opioid")]),
+            ["opioid", "tramadol"],
+        ),
     ],
 )
 def test_claim_subjects(claim: dict[str, Any], expected: list[str]) -> None:

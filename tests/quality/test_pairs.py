@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -14,16 +15,26 @@ from extract.quality.pairs import score_pairs
 from tests.conftest import FIXTURES
 
 PAIRS = FIXTURES / "cross_source_pairs.jsonl"
+# Labelled after the rules were written, on six other drugs, and never read to write them.
+HELDOUT_PAIRS = FIXTURES / "cross_source_pairs_heldout.jsonl"
 # The issue's targets where they are met (precision), today's figures as a floor where they
-# are not: same recall 0.61 (target 0.70) and contradiction recall 0.15 (target 0.60). The
+# are not: same recall 0.635 (target 0.70) and contradiction recall 0.32 (target 0.60). The
 # rules were made stricter after audits of links on the pages at large found most of the
 # looser rules' contradictions wrong; most missed contradictions are judgements in words
-# ("fast" vs "intermediate onset") that no value shows.
+# ("reduces heart rate" vs "speeds up the heartbeat") that no value, date or grade shows.
 FLOORS = {
     ("same", "precision"): 0.90,
-    ("same", "recall"): 0.60,
+    ("same", "recall"): 0.62,
     ("contradicts", "precision"): 0.85,
-    ("contradicts", "recall"): 0.14,
+    ("contradicts", "recall"): 0.30,
+}
+# On the held-out pairs the figures are lower (see the README): floors at today's figures,
+# so a change that loses what generalizes shows.
+HELDOUT_FLOORS = {
+    ("same", "precision"): 0.90,
+    ("same", "recall"): 0.40,
+    ("contradicts", "precision"): 0.60,
+    ("contradicts", "recall"): 0.13,
 }
 
 
@@ -41,15 +52,29 @@ def test_the_labelled_pairs_are_many_and_varied() -> None:
     assert all("text" not in pair["a"] for pair in pairs)  # the text stays in ../shared
 
 
-def test_pair_scores_hold(sources_build: Path) -> None:
-    report = score_pairs(sources_build, PAIRS)
+def _below(build: Path, pairs: Path, floors: dict[tuple[str, str], float]) -> dict[Any, float]:
+    report = score_pairs(build, pairs)
     reached = {
         (relation, measure): getattr(report.scores[relation], measure)
-        for relation, measure in FLOORS
+        for relation, measure in floors
     }
-    below = {key: round(value, 3) for key, value in reached.items() if value < FLOORS[key]}
+    assert report.unmatched_sides <= 15
+    return {key: round(value, 3) for key, value in reached.items() if value < floors[key]}
+
+
+def test_pair_scores_hold(sources_build: Path) -> None:
+    below = _below(sources_build, PAIRS, FLOORS)
     assert not below, f"below the floor on the labelled cross-source pairs: {below}"
-    assert report.unmatched_sides <= 30
+
+
+def test_heldout_pair_scores_hold(heldout_sources_build: Path) -> None:
+    pairs = [json.loads(line) for line in HELDOUT_PAIRS.read_text("utf-8").splitlines()]
+    assert len(pairs) >= 100 and len({pair["drug"] for pair in pairs}) == 6
+    assert not {pair["drug"] for pair in pairs} & {
+        json.loads(line)["drug"] for line in PAIRS.read_text("utf-8").splitlines()
+    }
+    below = _below(heldout_sources_build, HELDOUT_PAIRS, HELDOUT_FLOORS)
+    assert not below, f"below the floor on the held-out cross-source pairs: {below}"
 
 
 def test_every_contradiction_says_why_in_checkable_words(sources_build: Path) -> None:
