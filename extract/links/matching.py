@@ -8,7 +8,7 @@ boilerplate) stay out. Within a block, the first test that applies decides:
 1. **Facts.** Two claims stating a value of one kind under the same conditions (onset for
    one route, the common dose, the legal status in one country, the same qualifiers) are
    compared on the values (:mod:`extract.links.fact_comparison`). A value whose page gives
-   no route is taken for the route the block states most often, at lower confidence. A
+   no route is taken for the route the block states most often (the reason says so). A
    value said in running text agrees only with a claim that shares wording and never
    contradicts: audits of links on real pages found such numbers mostly measure something
    else. A legal status must be the subject's own ("Methadone is …", not "penalties for
@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from extract.links.confidence import MIN_LINK_CONFIDENCE, confidence_digest, link_confidence
 from extract.links.fact_comparison import compare_facts
 from extract.links.fact_record import value_form
 from extract.links.fact_terms import fact_terms, find_phrases
@@ -63,15 +64,7 @@ _REFERENCE = re.compile(
 # Claims of fewer words are headings or link labels ("**ssris**", "Opioids"): the same words
 # on two pages say nothing of one proposition.
 _TEXT_MIN_WORDS = 5
-# Confidence of each way of linking, from their precision on the labelled pairs.
-CONFIDENCE = {
-    ("fact", "same"): 0.9,
-    ("fact", "contradicts"): 0.85,
-    ("text_similarity", "same"): 0.75,
-    ("date", "same"): 0.8,
-}
-_INFERRED_ROUTE_PENALTY = 0.15
-LINKING_VERSION = "links.v5"
+LINKING_VERSION = "links.v6"
 
 
 @dataclass(frozen=True)
@@ -277,6 +270,11 @@ def _fact_links(
             continue  # audited: most such "contradictions" were values of other things
         if sentences and scores[pair] < FACT_SENTENCE_MIN_SIMILARITY[sentences]:
             continue
+        if (
+            verdict[0] == "contradicts"
+            and link_confidence("contradicts", "fact", str(key[0])) < MIN_LINK_CONFIDENCE
+        ):
+            continue  # a kind of contradiction audits found wrong more often than right
         if verdict[0] == "contradicts" and any(_one_study(claims[p]) for p in pair):
             continue  # "a 2015 study found 3.6 hours": one measurement, no general claim
         if verdict[0] == "contradicts" and {"past", "future"} & set(key[4]):
@@ -312,7 +310,7 @@ def _fact_links(
             reason += (
                 f" (route not stated on one page; taken as {route}, the usual route of the others)"
             )
-        confidence = CONFIDENCE[("fact", relation)] - (_INFERRED_ROUTE_PENALTY if inferred else 0.0)
+        confidence = link_confidence(relation, "fact", kind)
         found[(a, b)] = Link(a, b, subject, relation, "fact", kind, reason, 0.0, confidence)
     return found
 
@@ -352,7 +350,7 @@ def _dates_agree(
         for y in dates[1]:
             if x["low"] < y["high"] and y["low"] < x["high"]:
                 reason = f"dates agree: {x['text']} vs {y['text']} (text similarity {score:.2f})"
-                confidence = CONFIDENCE[("date", "same")]
+                confidence = link_confidence("same", "date", "date")
                 return Link(a, b, subject, "same", "date", "date", reason, score, confidence)
     return None
 
@@ -403,7 +401,7 @@ def _text_links(
                 None,
                 f"text similarity {score:.2f}",
                 score,
-                CONFIDENCE[("text_similarity", "same")],
+                link_confidence("same", "text_similarity", None),
             )
         )
     return links
@@ -436,7 +434,7 @@ def linking_digest(inputs: Any) -> str:
         f"{LINKING_VERSION}\x1f{SAME_MIN_SIMILARITY}\x1f{DATE_MIN_SIMILARITY}"
         f"\x1f{sorted(FACT_SENTENCE_MIN_SIMILARITY.items())}".encode()
     )
-    digest.update(repr(sorted(CONFIDENCE.items())).encode())
+    digest.update(confidence_digest())
     digest.update(_REFERENCE.pattern.encode())
     return digest.hexdigest()
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 import pytest
 
 from extract.links.clusters import clusters_from_links, term_index
-from extract.links.fact_comparison import describe_value
+from extract.links.confidence import CONFIDENCE_FILE, MIN_LINK_CONFIDENCE, link_confidence
+from extract.links.fact_comparison import compare_facts, describe_value
 from extract.links.facts import claim_facts
 from extract.links.matching import link_claims, link_rows
+from extract.quality.audits import confidence_table
+from tests.conftest import FIXTURES
 
 
 def _claim(text: str, source: str, subject: str = "tramadol", **extra: Any) -> dict[str, Any]:
@@ -57,15 +61,17 @@ PAIRS: list[tuple[str, str, str | None]] = [
         "In the United States, it is a schedule IV controlled substance.",
         "same",
     ),
+    # Conflicting statuses are compared (test_compare_facts) but make no link: audits found
+    # such links right less often than not (extract/links/patterns/link_confidence.json).
     (
         "Tramadol is unscheduled in the United States.",
         "Tramadol is a Schedule IV controlled substance in the United States.",
-        "contradicts",
+        None,
     ),
     (
         "Tramadol is Schedule II in Canada.",
         "**Canada:** Tramadol is a Schedule I Controlled Substance.",
-        "contradicts",
+        None,
     ),
     # Opposite polarity is never "same"; it makes no contradiction either (off: measured wrong).
     (
@@ -153,11 +159,12 @@ RUNNING_TEXT_PAIRS: list[tuple[str, str, str | None]] = [
         "Tramadol was proposed for Schedule IV in the United States in 2013.",
         None,
     ),
-    # Grades in words.
+    # Grades in words: the same grade agrees; differing grades are compared (test_compare_
+    # grades) but, audited right less often than not, make no link.
     (
         "Tramadol is a short-acting opioid.",
         "Tramadol is an analgesic of moderate duration.",
-        "contradicts",
+        None,
     ),
     ("Tramadol has a rapid onset.", "Tramadol has a fast onset of action.", "same"),
     ("Tramadol has a faster onset than codeine.", "Tramadol has an intermediate onset.", None),
@@ -195,13 +202,50 @@ def test_a_contradiction_says_why_in_checkable_words() -> None:
     assert link.reason == "oral onset 15–30 min vs 1–2 h: no overlap"
 
 
-def test_a_route_left_unsaid_is_the_usual_route_at_lower_confidence() -> None:
+def test_a_route_left_unsaid_is_the_usual_route_and_the_reason_says_so() -> None:
     a = _claim("Onset: 15 - 30 minutes", "a.md")
     a["facts"][0]["route"] = "oral"
     b = _claim("**Onset:** 2 hours", "b.md")
     (link,) = link_claims([a, b])
     assert link.relation == "contradicts" and "taken as oral" in link.reason
-    assert link.confidence < 0.85
+    # Audits found inferred routes about as often right as stated ones (37/63, 25/39).
+    assert link.confidence == link_confidence("contradicts", "fact", "onset")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ({"status": "schedule II"}, {"status": "schedule I"}, "contradicts"),
+        ({"status": "schedule IV"}, {"status": "unscheduled"}, "contradicts"),
+        ({"status": "schedule IV"}, {"status": "controlled"}, "same"),
+        ({"status": "schedule II"}, {"status": "class A"}, None),  # two systems
+    ],
+)
+def test_compare_statuses(a: dict[str, Any], b: dict[str, Any], expected: str | None) -> None:
+    base = {"kind": "legal_status", "route": None, "level": None, "jurisdiction": "canada"}
+    base |= {"conditions": [], "low": None, "high": None, "unit": None}
+    compared = compare_facts({**base, **a}, {**base, **b})
+    assert (compared[0] if compared else None) == expected
+
+
+def test_compare_grades() -> None:
+    short, moderate = (
+        claim_facts("Tramadol is a short-acting opioid.", 0)[0].to_row(),
+        claim_facts("Tramadol is an analgesic of moderate duration.", 0)[0].to_row(),
+    )
+    assert compare_facts(short, moderate) == (
+        "contradicts",
+        "action length: short vs intermediate (differ)",
+    )
+    assert compare_facts(short, short) == ("same", "action length: short vs short (agree)")
+
+
+def test_shipped_link_confidence_is_what_the_audits_give() -> None:
+    shipped = json.loads(CONFIDENCE_FILE.read_text("utf-8"))
+    assert shipped == confidence_table(FIXTURES / "link_audits")
+    # A class judged right less often than not makes no links.
+    assert link_confidence("contradicts", "fact", "half_life") < MIN_LINK_CONFIDENCE
+    assert link_confidence("contradicts", "fact", "duration") >= MIN_LINK_CONFIDENCE
 
 
 def test_a_claim_with_one_value_per_population_agrees_if_any_value_does() -> None:
