@@ -95,36 +95,29 @@ def _sources_sample() -> Any:
     return module
 
 
-@pytest.fixture(scope="session")
-def sources_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The eleven drugs of the labelled cross-source pairs, read from the shared real corpus
-    archive and built once per session (what ``make notebooks`` builds for notebook 04)."""
+def _build_drugs(root: Path, drugs: Any, at_least: int) -> Path:
+    """Build the archive's pages of ``drugs`` (read from ``../shared``) under ``root``."""
     from extract.dataset.build import build
     from extract.dataset.config import BuildConfig
 
     sample = _sources_sample()
     archive = Path(sample.ARCHIVE)
     shared_dir(archive.parent)
-    root = tmp_path_factory.mktemp("sources")
     pages = root / "pages"
-    assert sample.extract_pages(archive, pages) >= 90
+    assert sample.extract_pages(archive, pages, drugs or sample.DRUGS) >= at_least
     out = root / "output" / "sources-sample"
     build([pages], out, BuildConfig(n_process=2), progress=False)
     return out
 
 
 @pytest.fixture(scope="session")
+def sources_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The eleven drugs of the labelled cross-source pairs, read from the shared real corpus
+    archive and built once per session (what ``make notebooks`` builds for notebook 04)."""
+    return _build_drugs(tmp_path_factory.mktemp("sources"), None, 90)
+
+
+@pytest.fixture(scope="session")
 def heldout_sources_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The six drugs of the held-out cross-source pairs, built once per session."""
-    from extract.dataset.build import build
-    from extract.dataset.config import BuildConfig
-
-    sample = _sources_sample()
-    archive = Path(sample.ARCHIVE)
-    shared_dir(archive.parent)
-    root = tmp_path_factory.mktemp("heldout")
-    pages = root / "pages"
-    assert sample.extract_pages(archive, pages, sample.HELDOUT_DRUGS) >= 50
-    out = root / "output"
-    build([pages], out, BuildConfig(n_process=2), progress=False)
-    return out
+    return _build_drugs(tmp_path_factory.mktemp("heldout"), _sources_sample().HELDOUT_DRUGS, 50)
