@@ -27,7 +27,7 @@ _NUMBER = (
 
 
 # Bumped when the reading of facts changes for the same words, so cached rows are not reused.
-FACT_RULES_VERSION = "facts.v7"
+FACT_RULES_VERSION = "facts.v8"
 
 
 def terms_digest() -> str:
@@ -89,7 +89,8 @@ def fact_terms() -> Terms:
     tense_of = {p.lower(): t for t, ps in data["tenses"].items() for p in ps}
     event_of = {p.lower(): e for e, ps in data["events"].items() for p in ps}
     units = [*data["time_units"], *data["mass_units"], *data["other_units"]]
-    unit = "(?:" + _alternation(units) + r")(?![\w])"
+    # "315.369 g/mol", "20 mg/mL": a unit over a denominator it does not list is no mass.
+    unit = "(?:" + _alternation(units) + r")(?![\w]|/\s*(?:mol|l|ml|dl|m2|m²|h|hr|min)\b)"
     # "15 - 60 minutes", "30 min - 2 hours", "100-250mg", "300 mg +", "up to 6 hours", "~1 h".
     quantity = re.compile(
         rf"(?P<bound>\bup to|\bno more than|\bnot more than|\bat most|\bless than|\bunder|\bwithin"

@@ -141,6 +141,13 @@ CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
     ("It has a faster onset than diazepam.", []),  # a comparison, not a grade
     ("It is not a fast-acting drug.", []),
     ("It comes in short-acting and long-acting forms.", []),  # two grades: none
+    # A unit over a denominator it does not list is no mass; function words may follow.
+    ("Molecular weight: 315.369 g/mol", []),
+    (
+        "It has an oral bioavailability of 60% to 87% that is unaffected by food.",
+        [("bioavailability", "oral", None, None, 60.0, 87.0, "%", None)],
+    ),
+    ("It is attributed to the 20-30% first-pass metabolism.", []),
 ]
 
 
