@@ -18,13 +18,13 @@ PAIRS = FIXTURES / "cross_source_pairs.jsonl"
 # Labelled after the rules were written, on six other drugs, and never read to write them.
 HELDOUT_PAIRS = FIXTURES / "cross_source_pairs_heldout.jsonl"
 # The targets where they are met (precision), today's figures as a floor where they
-# are not: same recall 0.635 (target 0.70) and contradiction recall 0.227 (target 0.60).
+# are not: same recall 0.659 (target 0.70) and contradiction recall 0.227 (target 0.60).
 # Audits of links on the pages at large decide which kinds of contradiction are made at all
 # (extract/links/patterns/link_confidence.json); most missed contradictions are judgements in
 # words ("reduces heart rate" vs "speeds up the heartbeat") that no value or date shows.
 FLOORS = {
     ("same", "precision"): 0.90,
-    ("same", "recall"): 0.62,
+    ("same", "recall"): 0.64,
     ("contradicts", "precision"): 0.85,
     ("contradicts", "recall"): 0.22,
 }
