@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 _TERMS_FILE = Path(__file__).resolve().parent / "patterns" / "fact_terms.json"
+# The words of grades (read by extract/links/grades.py); in the digest of cached facts too.
+GRADES_FILE = _TERMS_FILE.parent / "grades.json"
 with _TERMS_FILE.open(encoding="utf-8") as _handle:
     # Numbers pages write in words; read once at import, as the number pattern needs them.
     NUMBER_WORDS: dict[str, float] = {
@@ -35,7 +37,7 @@ def terms_digest() -> str:
     of the rules that read them: cached rows hold facts read with both."""
     digest = hashlib.sha256(FACT_RULES_VERSION.encode())
     digest.update(_TERMS_FILE.read_bytes())
-    digest.update((_TERMS_FILE.parent / "grades.json").read_bytes())
+    digest.update(GRADES_FILE.read_bytes())
     return digest.hexdigest()
 
 
@@ -69,13 +71,14 @@ class Terms:
     other_units: Mapping[str, str]
 
 
-def _alternation(phrases: Iterable[str]) -> str:
+def alternation(phrases: Iterable[str]) -> str:
+    """The phrases as one regex alternation, longest first (the leftmost-longest wins)."""
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
     return "|".join(re.escape(p) for p in ordered)
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w/])(?:" + _alternation(phrases) + r")(?![\w])", re.I)
+    return re.compile(r"(?<![\w/])(?:" + alternation(phrases) + r")(?![\w])", re.I)
 
 
 @cache
@@ -90,7 +93,7 @@ def fact_terms() -> Terms:
     event_of = {p.lower(): e for e, ps in data["events"].items() for p in ps}
     units = [*data["time_units"], *data["mass_units"], *data["other_units"]]
     # "315.369 g/mol", "20 mg/mL": a unit over a denominator it does not list is no mass.
-    unit = "(?:" + _alternation(units) + r")(?![\w]|/\s*(?:mol|l|ml|dl|m2|m²|h|hr|min)\b)"
+    unit = "(?:" + alternation(units) + r")(?![\w]|/\s*(?:mol|l|ml|dl|m2|m²|h|hr|min)\b)"
     # "15 - 60 minutes", "30 min - 2 hours", "100-250mg", "300 mg +", "up to 6 hours", "~1 h".
     quantity = re.compile(
         rf"(?P<bound>\bup to|\bno more than|\bnot more than|\bat most|\bless than|\bunder|\bwithin"
@@ -123,8 +126,8 @@ def fact_terms() -> Terms:
         tenses=_phrase_pattern(tense_of),
         tense_of=tense_of,
         metabolite=re.compile(
-            r"(?<![a-z])(?!(?:" + _alternation(data["metabolite_prefix_exceptions"]) + r")\b)"
-            r"(?:" + _alternation(data["metabolite_prefixes"]) + r")[a-z]{4,}",
+            r"(?<![a-z])(?!(?:" + alternation(data["metabolite_prefix_exceptions"]) + r")\b)"
+            r"(?:" + alternation(data["metabolite_prefixes"]) + r")[a-z]{4,}",
             re.I,
         ),
         statuses=statuses,

@@ -16,12 +16,10 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from extract.links.fact_record import Fact, value_form
-from extract.links.fact_terms import Terms, find_phrases
+from extract.links.fact_terms import GRADES_FILE, Terms, alternation, find_phrases
 
-GRADES_FILE = Path(__file__).resolve().parent / "patterns" / "grades.json"
 # A negation this close before a grade ("not a fast-acting drug") rules it out.
 _NEGATION_REACH = 16
 _QUALIFIER_REACH = 40
@@ -36,8 +34,7 @@ class _Grades:
 
 
 def _words(phrases: list[str]) -> str:
-    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "(?:" + "|".join(re.escape(p) for p in ordered) + ")"
+    return "(?:" + alternation(phrases) + ")"
 
 
 @cache
@@ -64,11 +61,6 @@ def _grades() -> _Grades:
         comparative=re.compile(r"(?<!\w)" + _words(data["comparatives"]) + r"(?!\w)", re.I),
         negation=re.compile(r"(?<!\w)" + _words(data["negations"]) + r"(?!\w)", re.I),
     )
-
-
-def grades_digest() -> bytes:
-    """The words grades are read with, for the digest of cached facts."""
-    return GRADES_FILE.read_bytes()
 
 
 def grade_facts(text: str, char_start: int, terms: Terms) -> list[Fact]:

@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from extract.links.confidence import MIN_LINK_CONFIDENCE, confidence_digest, link_confidence
@@ -232,11 +233,11 @@ def _fact_links(
                 continue  # "it was finally scheduled in 1985": where?
             if fact["kind"] == "legal_status":
                 fact = {**fact, "form": "labelled"}  # a status of the drug itself, stated
+            # Only a measured quantity has a route to infer (not a status, date or grade).
             inferred = (
                 fact["route"] is None
                 and usual is not None
-                and fact["kind"] not in ("legal_status", "date")
-                and fact["unit"] != "grade"
+                and fact["unit"] not in (None, "year", "grade")
             )
             route = usual if inferred else fact["route"]
             groups[(*_fact_key(fact), route)].append((position, {**fact, "route": route}, inferred))
@@ -263,6 +264,14 @@ def _fact_links(
                 pending.append(
                     (pair, sentences, key, (relation, reason, ia or ib, str(fa["route"])))
                 )
+    # Read once per claim, not once per pair it is in.
+    one_study = cache(lambda position: _one_study(claims[position]))
+    names_others_in_running_text = cache(
+        lambda position: (
+            len(claims[position]["subject"]) > 1
+            and value_form(str(claims[position]["text"])) == "sentence"
+        )
+    )
     needed = sorted({pair for pair, sentences, _, _ in pending if sentences})
     scores = dict(zip(needed, similarity(needed), strict=True)) if needed else {}
     for pair, sentences, key, verdict in pending:
@@ -275,18 +284,14 @@ def _fact_links(
             and link_confidence("contradicts", "fact", str(key[0])) < MIN_LINK_CONFIDENCE
         ):
             continue  # a kind of contradiction audits found wrong more often than right
-        if verdict[0] == "contradicts" and any(_one_study(claims[p]) for p in pair):
+        if verdict[0] == "contradicts" and any(one_study(p) for p in pair):
             continue  # "a 2015 study found 3.6 hours": one measurement, no general claim
         if verdict[0] == "contradicts" and {"past", "future"} & set(key[4]):
             continue  # a status that was or will be contradicts none that is
         if (
             verdict[0] == "contradicts"
             and key[3] not in ("grade", "year")
-            and any(
-                len(claims[p]["subject"]) > 1
-                for p in pair
-                if value_form(str(claims[p]["text"])) == "sentence"
-            )
+            and any(names_others_in_running_text(p) for p in pair)
         ):
             continue  # "tramadol's peak at 3.6 h vs 1.4 h for oxycodone": whose value?
         verdicts[pair][key].append(verdict)

@@ -232,14 +232,18 @@ def page_lists(text: str, lines: Iterable[tuple[int, int]]) -> PageLists:
             current_line = start
             listed = 0
             continue
-        value_item = _value_line(line, current, not listed, sections)
         if current is not None and _is_item(line, current, not listed, next_line):
             # An item under a lead-in of no known kind may still state a value of its own.
-            items[start] = current if current.claim_type or value_item is None else value_item
+            items[start] = (
+                current
+                if current.claim_type
+                else _value_line(line, current, not listed, sections) or current
+            )
             listed += 1
             if current.colon:
                 lead_in_lines.add(current_line)
             continue
+        value_item = _value_line(line, current, not listed, sections)
         if value_item is not None:
             items[start] = value_item
             listed += 1

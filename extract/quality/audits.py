@@ -65,10 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("audits", type=Path, help="folder of audit rounds (round*.jsonl)")
     parser.add_argument("--out", type=Path, default=CONFIDENCE_FILE)
     args = parser.parse_args(argv)
-    table = confidence_table(args.audits)
-    args.out.write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")
-    for name, value in table["confidence"].items():  # type: ignore[attr-defined]
-        print(f"{name:<32} {value:.3f}")
+    args.out.write_text(json.dumps(confidence_table(args.audits), indent=2) + "\n", "utf-8")
+    for name, (right, judged) in audit_counts(args.audits).items():
+        print(f"{name:<32} {right:>3} / {judged:<3} {(right + 1) / (judged + 2):.3f}")
     return 0
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from extract.quality.gold import (
     CLAIM_TYPES,
     NO_CLAIM,
-    EvalError,
     EvalReport,
     Score,
     micro_f1,
 )
+from extract.quality.jsonl import EvalError
 from extract.tables.io import write_text_atomic
 
 UNKNOWN_GENRE = "(unknown)"

@@ -17,7 +17,6 @@ every false positive or negative, and every unit not counted as numbers-exact, i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from extract.errors import ClaimsetError
+from extract.quality.jsonl import EvalError, json_object, require
 
 CLAIM_TYPES: tuple[str, ...] = (
     "mechanism",
@@ -56,10 +55,6 @@ CLAIM_COLUMNS: tuple[str, ...] = (
 )
 ERROR_TEXT_CHARS = 120
 NO_CLAIM = "(no claim)"
-
-
-class EvalError(ClaimsetError):
-    """The dataset or the gold set cannot be read or is malformed."""
 
 
 @dataclass(frozen=True)
@@ -158,36 +153,21 @@ class _Prediction:
 # --------------------------------------------------------------------------- reading gold
 
 
-def _require(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in obj:
-        raise EvalError(f"{where}: missing field {key!r}")
-    value = obj[key]
-    # bool is a subclass of int; an int field must not accept true/false.
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise EvalError(f"{where}: field {key!r} has the wrong type ({type(value).__name__})")
-    return value
-
-
 def _parse_gold_line(line: str, where: str) -> _GoldUnit:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise EvalError(f"{where}: invalid JSON ({exc.msg})") from exc
-    if not isinstance(obj, dict):
-        raise EvalError(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    file = _require(obj, "file", str, where)
-    start = _require(obj, "start", int, where)
-    end = _require(obj, "end", int, where)
+    obj = json_object(line, where)
+    file = require(obj, "file", str, where)
+    start = require(obj, "start", int, where)
+    end = require(obj, "end", int, where)
     if not 0 <= start <= end:
         raise EvalError(f"{where}: bad span start={start} end={end}")
     text = obj.get("text", "")
     if not isinstance(text, str):
         raise EvalError(f"{where}: field 'text' has the wrong type ({type(text).__name__})")
-    types = _require(obj, "types", list, where)
+    types = require(obj, "types", list, where)
     for name in types:
         if name not in CLAIM_TYPES:
             raise EvalError(f"{where}: unknown claim type {name!r}")
-    numbers = _require(obj, "numbers", list, where)
+    numbers = require(obj, "numbers", list, where)
     if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
         raise EvalError(f"{where}: field 'numbers' must hold integers")
     return _GoldUnit(
@@ -195,11 +175,11 @@ def _parse_gold_line(line: str, where: str) -> _GoldUnit:
         start=start,
         end=end,
         text=text,
-        is_claim=_require(obj, "is_claim", bool, where),
+        is_claim=require(obj, "is_claim", bool, where),
         types=frozenset(types),
-        citation=_require(obj, "citation", bool, where),
+        citation=require(obj, "citation", bool, where),
         numbers=frozenset(numbers),
-        hedged=_require(obj, "hedged", bool, where),
+        hedged=require(obj, "hedged", bool, where),
     )
 
 

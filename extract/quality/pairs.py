@@ -27,7 +27,6 @@ Two formats of pairs file (JSONL, one pair per line), told apart by their keys:
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,7 +35,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from extract.quality.gold import EvalError, Score
+from extract.quality.gold import Score
+from extract.quality.jsonl import EvalError, json_object
 
 RELATIONS = ("same", "contradicts", "different")
 
@@ -85,18 +85,12 @@ class PairReport:
 
 
 def _read_pairs(path: Path) -> list[tuple[str, Mapping[str, Any]]]:
-    pairs = []
+    pairs: list[tuple[str, Mapping[str, Any]]] = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            pair = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise EvalError(f"{where}: not JSON ({error.msg})") from None
-        if not isinstance(pair, Mapping):
-            raise EvalError(f"{where}: expected an object")
-        pairs.append((where, pair))
+        pairs.append((where, json_object(line, where)))
     return pairs
 
 

@@ -15,7 +15,8 @@ from extract.quality.breakdown import (
     read_genres,
     write_errors,
 )
-from extract.quality.gold import NO_CLAIM, EvalError, EvalReport
+from extract.quality.gold import NO_CLAIM, EvalReport
+from extract.quality.jsonl import EvalError
 from tests.quality.test_gold import GOLD_A, GOLD_B, ROWS, _write_dataset, _write_gold
 
 SOURCES_TABLE = """# Sources

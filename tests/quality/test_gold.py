@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from extract.quality.gold import CLAIM_TYPES, EvalError, EvalReport, Score, evaluate, format_report
+from extract.quality.gold import CLAIM_TYPES, EvalReport, Score, evaluate, format_report
+from extract.quality.jsonl import EvalError
 
 
 def _unit(
